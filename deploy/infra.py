@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+"""Native infrastructure launcher: Apache Kafka (KRaft) and FerretDB, no Docker.
+
+    python3 deploy/infra.py install            # fetch Kafka jars, build FerretDB (cached)
+    python3 deploy/infra.py up [--profile P]   # start both, wait until ready, print env
+    python3 deploy/infra.py down [--profile P] # stop both
+    python3 deploy/infra.py env [--profile P]  # print the environment variables to use
+
+When KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI are both set, `up` starts nothing and
+reports those servers. Data lives in .infra/<profile>/ (git-ignored); the
+downloaded jars and the FerretDB binary live in .infra/cache/. Standard library
+only: it runs before the project's virtualenv exists.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INFRA = ROOT / ".infra"
+CACHE = INFRA / "cache"
+KAFKA_LIBS = CACHE / "kafka-libs"
+FERRETDB_BIN = CACHE / "bin" / "ferretdb"
+DEPLOY = ROOT / "deploy"
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    kafka_port: int
+    controller_port: int
+    mongo_port: int
+
+    @property
+    def home(self) -> Path:
+        return INFRA / self.name
+
+    @property
+    def kafka_bootstrap(self) -> str:
+        return f"127.0.0.1:{self.kafka_port}"
+
+    @property
+    def mongodb_uri(self) -> str:
+        return f"mongodb://127.0.0.1:{self.mongo_port}/?retryWrites=false"
+
+
+PROFILES = {
+    "dev": Profile("dev", 9092, 9093, 27017),
+    "test": Profile("test", 19092, 19093, 27117),
+}
+
+
+def log(message: str) -> None:
+    print(f"[infra] {message}", file=sys.stderr, flush=True)
+
+
+# --- install (download and build once, then cached) -------------------------
+
+def install() -> None:
+    install_kafka()
+    install_ferretdb()
+
+
+def install_kafka() -> None:
+    stamp = KAFKA_LIBS / ".pom"
+    pom = (DEPLOY / "kafka" / "pom.xml").read_text()
+    if stamp.exists() and stamp.read_text() == pom:
+        return
+    log("resolving Apache Kafka jars from Maven Central (once)")
+    shutil.rmtree(KAFKA_LIBS, ignore_errors=True)
+    run(["mvn", "-B", "-q", "-f", str(DEPLOY / "kafka" / "pom.xml"),
+         "dependency:copy-dependencies", "-DincludeScope=runtime",
+         f"-DoutputDirectory={KAFKA_LIBS}"])
+    stamp.write_text(pom)
+
+
+def install_ferretdb() -> None:
+    stamp = FERRETDB_BIN.with_suffix(".src")
+    sources = "".join((DEPLOY / "ferretdb" / name).read_text() for name in ("go.mod", "go.sum", "main.go"))
+    if FERRETDB_BIN.exists() and stamp.exists() and stamp.read_text() == sources:
+        return
+    log("building FerretDB from the Go module proxy (once, about a minute)")
+    FERRETDB_BIN.parent.mkdir(parents=True, exist_ok=True)
+    run(["go", "build", "-o", str(FERRETDB_BIN), "."], cwd=DEPLOY / "ferretdb")
+    stamp.write_text(sources)
+
+
+def run(cmd: list[str], cwd: Path | None = None) -> None:
+    result = subprocess.run(cmd, cwd=cwd)
+    if result.returncode != 0:
+        raise SystemExit(f"[infra] failed: {' '.join(cmd)}")
+
+
+# --- processes ---------------------------------------------------------------
+
+def pidfile(profile: Profile, name: str) -> Path:
+    return profile.home / f"{name}.pid"
+
+
+def running_pid(profile: Profile, name: str) -> int | None:
+    path = pidfile(profile, name)
+    if not path.exists():
+        return None
+    pid = int(path.read_text())
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        path.unlink(missing_ok=True)
+        return None
+    return pid
+
+
+def spawn(profile: Profile, name: str, cmd: list[str]) -> None:
+    profile.home.mkdir(parents=True, exist_ok=True)
+    logfile = open(profile.home / f"{name}.log", "ab")
+    proc = subprocess.Popen(cmd, stdout=logfile, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    pidfile(profile, name).write_text(str(proc.pid))
+
+
+def terminate(profile: Profile, name: str, timeout: float = 30) -> None:
+    pid = running_pid(profile, name)
+    if pid is None:
+        return
+    os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        reap(pid)
+        time.sleep(0.2)
+    else:
+        os.killpg(pid, signal.SIGKILL)
+    pidfile(profile, name).unlink(missing_ok=True)
+    log(f"{name} stopped")
+
+
+def reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait_for(what: str, ready, timeout: float, logfile: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ready():
+            return
+        time.sleep(0.3)
+    tail = logfile.read_text(errors="replace")[-3000:] if logfile.exists() else ""
+    raise SystemExit(f"[infra] {what} not ready after {timeout:.0f}s; log tail:\n{tail}")
+
+
+# --- Kafka -------------------------------------------------------------------
+
+def kafka_properties(profile: Profile) -> str:
+    data = profile.home / "kafka-data"
+    return "\n".join([
+        "process.roles=broker,controller",
+        "node.id=1",
+        f"controller.quorum.voters=1@127.0.0.1:{profile.controller_port}",
+        f"listeners=PLAINTEXT://127.0.0.1:{profile.kafka_port},CONTROLLER://127.0.0.1:{profile.controller_port}",
+        f"advertised.listeners=PLAINTEXT://127.0.0.1:{profile.kafka_port}",
+        "controller.listener.names=CONTROLLER",
+        "inter.broker.listener.name=PLAINTEXT",
+        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+        f"log.dirs={data}",
+        "num.partitions=3",
+        "offsets.topic.replication.factor=1",
+        "offsets.topic.num.partitions=1",
+        "transaction.state.log.replication.factor=1",
+        "transaction.state.log.min.isr=1",
+        "share.coordinator.state.topic.replication.factor=1",
+        "share.coordinator.state.topic.min.isr=1",
+        "group.initial.rebalance.delay.ms=0",
+        "auto.create.topics.enable=false",
+        "",
+    ])
+
+
+def start_kafka(profile: Profile) -> None:
+    if running_pid(profile, "kafka"):
+        return
+    home = profile.home
+    home.mkdir(parents=True, exist_ok=True)
+    props = home / "server.properties"
+    props.write_text(kafka_properties(profile))
+    java = ["java", "-Xms256m", "-Xmx768m", "-XX:+UseG1GC",
+            f"-Dlog4j2.configurationFile={DEPLOY / 'kafka' / 'log4j2.xml'}",
+            "-cp", f"{KAFKA_LIBS}/*"]
+    if not (home / "kafka-data" / "meta.properties").exists():
+        cluster_id = base64.urlsafe_b64encode(os.urandom(16)).rstrip(b"=").decode()
+        run(java + ["kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(props)])
+    logfile = home / "kafka.log"
+    logfile.write_bytes(b"")
+    spawn(profile, "kafka", java + ["kafka.Kafka", str(props)])
+    wait_for("Kafka", lambda: b"Kafka Server started" in logfile.read_bytes()
+             or b"KafkaRaftServer started" in logfile.read_bytes(), 120, logfile)
+    log(f"Kafka ready on {profile.kafka_bootstrap}")
+
+
+# --- FerretDB ----------------------------------------------------------------
+
+def start_ferretdb(profile: Profile) -> None:
+    if running_pid(profile, "ferretdb"):
+        return
+    data = profile.home / "ferretdb-data"
+    data.mkdir(parents=True, exist_ok=True)
+    spawn(profile, "ferretdb", [str(FERRETDB_BIN), f"--listen-addr=127.0.0.1:{profile.mongo_port}",
+                                "--handler=sqlite", f"--sqlite-url=file:{data}/"])
+    wait_for("FerretDB", lambda: port_open(profile.mongo_port), 60, profile.home / "ferretdb.log")
+    log(f"FerretDB ready on 127.0.0.1:{profile.mongo_port}")
+
+
+# --- public API (also used by the test fixtures) -----------------------------
+
+def external_servers() -> dict[str, str] | None:
+    """The servers given by the environment, if both are set."""
+    kafka, mongo = os.environ.get("KAFKA_BOOTSTRAP_SERVERS"), os.environ.get("MONGODB_URI")
+    return {"KAFKA_BOOTSTRAP_SERVERS": kafka, "MONGODB_URI": mongo} if kafka and mongo else None
+
+
+def up(profile: Profile) -> dict[str, str]:
+    """Start Kafka and FerretDB for the profile (unless given) and return their addresses."""
+    given = external_servers()
+    if given:
+        log("using the servers given by the environment; starting nothing")
+        return given
+    install()
+    start_ferretdb(profile)
+    start_kafka(profile)
+    return environment(profile)
+
+
+def down(profile: Profile) -> None:
+    terminate(profile, "kafka")
+    terminate(profile, "ferretdb")
+
+
+def environment(profile: Profile) -> dict[str, str]:
+    return {"KAFKA_BOOTSTRAP_SERVERS": profile.kafka_bootstrap, "MONGODB_URI": profile.mongodb_uri}
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["install", "up", "down", "env", "clean"])
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="dev")
+    args = parser.parse_args(argv)
+    profile = PROFILES[args.profile]
+    if args.command == "install":
+        install()
+    elif args.command == "up":
+        print_env(up(profile))
+    elif args.command == "down":
+        down(profile)
+    elif args.command == "env":
+        print_env(external_servers() or environment(profile))
+    elif args.command == "clean":
+        down(profile)
+        shutil.rmtree(profile.home, ignore_errors=True)
+
+
+def print_env(env: dict[str, str]) -> None:
+    for key, value in env.items():
+        print(f"{key}={value}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

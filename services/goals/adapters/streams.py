@@ -1,0 +1,60 @@
+"""Goal and session streams in the event store, as domain events.
+
+Translates between the domain's event dataclasses and stored CloudEvents: the
+domain never sees envelopes, and the envelope carries the tenant, the sequence and
+the correlation ids. A stream of another clinic reads as empty (the caller answers 404).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.goals.domain.events import event_from_data, event_to_data, type_name
+from shared.events.envelope import CloudEvent
+from shared.events.registry import event_type, upcast, validate
+from shared.eventstore import EventStore
+
+SOURCE = "/therapy-goals/goals-service"
+
+
+@dataclass(frozen=True)
+class Stream:
+    events: list          # domain events, in order
+    envelopes: list[CloudEvent]
+
+    @property
+    def version(self) -> int:
+        return len(self.events)
+
+    @property
+    def created_at(self) -> str | None:
+        return self.envelopes[0].time if self.envelopes else None
+
+
+class Streams:
+    def __init__(self, store: EventStore):
+        self.store = store
+
+    def load(self, clinic_id: str, stream_id: str) -> Stream:
+        envelopes = [upcast(e) for e in self.store.load(stream_id)]
+        if envelopes and envelopes[0].clinicid != clinic_id:
+            return Stream([], [])
+        return Stream([event_from_data(e.type, e.data) for e in envelopes], envelopes)
+
+    def append(self, clinic_id: str, stream_id: str, client_id: str, expected_version: int, events: list,
+               correlation_id: str | None = None, causation_id: str | None = None) -> list[CloudEvent]:
+        """Store the domain events after `expected_version`; raises ConcurrencyConflict."""
+        envelopes = [self._envelope(clinic_id, stream_id, client_id, expected_version + n, event,
+                                    correlation_id, causation_id) for n, event in enumerate(events, start=1)]
+        if envelopes:
+            self.store.append(stream_id, expected_version, envelopes)
+        return envelopes
+
+    @staticmethod
+    def _envelope(clinic_id, stream_id, client_id, sequence, event, correlation_id, causation_id) -> CloudEvent:
+        name = type_name(event)
+        version = event_type(name).current_version
+        data = event_to_data(event)
+        validate(name, version, data)  # the contract is checked before anything is stored
+        return CloudEvent(type=name, source=SOURCE, subject=stream_id, schemaversion=version, clinicid=clinic_id,
+                          sequence=sequence, partitionkey=client_id, data=data,
+                          correlationid=correlation_id, causationid=causation_id)

@@ -1,0 +1,162 @@
+"""Domain errors: why a command was refused, and which API field it concerns.
+
+Every error has a ``code`` (kebab-case, stable, for clients), a ``field`` (the
+API field path, e.g. ``"target_date"``, ``"goals[0].rating"``,
+``"measures.phq9"``, ``"gas_levels.-1"``) and a ``kind`` the HTTP edge maps to
+a status: ``"invalid"`` (the input can never succeed), ``"conflict"`` (the
+input clashes with the aggregate's current state) or ``"not-found"``.
+``detail`` says what is expected; it never holds the submitted value, because
+titles, dates and scores are personal data and errors get logged.
+"""
+
+
+class DomainError(Exception):
+    kind = "invalid"
+    code = "invalid"
+    field = ""
+
+    def __init__(self, field: str | None = None, detail: str = "") -> None:
+        if field is not None:
+            self.field = field
+        self.detail = detail
+        suffix = f": {detail}" if detail else ""
+        super().__init__(f"{self.code} at {self.field}{suffix}")
+
+
+# Invalid input.
+
+
+class InvalidIdentifier(DomainError):
+    code = "invalid-identifier"
+
+
+class InvalidChoice(DomainError):
+    code = "invalid-choice"
+
+
+class BlankText(DomainError):
+    code = "blank"
+
+
+class TextTooLong(DomainError):
+    code = "too-long"
+
+
+class NotANumber(DomainError):
+    code = "not-a-number"
+
+
+class TargetEqualsBaseline(DomainError):
+    code = "target-equals-baseline"
+    field = "measure.target"
+
+
+class InvalidDates(DomainError):
+    code = "invalid-date"
+
+
+class DateInThePast(InvalidDates):
+    code = "date-in-the-past"
+
+
+class TimezoneRequired(InvalidDates):
+    code = "timezone-required"
+
+
+class NextSessionNotAfterSession(InvalidDates):
+    code = "next-session-not-after-session"
+    field = "next_session_at"
+
+
+class IncompleteGasLevels(DomainError):
+    code = "incomplete-gas-levels"
+    field = "gas_levels"
+
+
+class InvalidRecurrenceRule(DomainError):
+    code = "invalid-rrule"
+    field = "practice_rrule"
+
+
+class StatusRequired(DomainError):
+    code = "status-required"
+    field = "lifecycle_status"
+
+
+class DurationOutOfRange(DomainError):
+    code = "duration-out-of-range"
+    field = "duration_minutes"
+
+
+class RatingOutOfRange(DomainError):
+    code = "rating-out-of-range"
+
+
+class ScoreOutOfRange(DomainError):
+    code = "score-out-of-range"
+
+
+class Item9WithoutPhq9(DomainError):
+    code = "item9-without-phq9"
+    field = "measures.phq9_item9"
+
+
+class Item9ExceedsPhq9(DomainError):
+    code = "item9-exceeds-phq9"
+    field = "measures.phq9_item9"
+
+
+class DuplicateGoalInSession(DomainError):
+    code = "duplicate-goal"
+
+
+class NotAttended(DomainError):
+    code = "session-not-attended"
+
+
+# Conflicts with the current state.
+
+
+class GoalClosed(DomainError):
+    kind = "conflict"
+    code = "goal-closed"
+    field = "lifecycle_status"
+
+
+class InvalidStatusTransition(DomainError):
+    kind = "conflict"
+    code = "invalid-status-transition"
+    field = "lifecycle_status"
+
+
+class MilestoneAlreadyReached(DomainError):
+    kind = "conflict"
+    code = "milestone-already-reached"
+    field = "milestone_id"
+
+
+class DuplicateMilestone(DomainError):
+    kind = "conflict"
+    code = "duplicate-milestone"
+    field = "milestone_id"
+
+
+class GasLevelsFrozen(DomainError):
+    kind = "conflict"
+    code = "gas-levels-frozen"
+    field = "gas_levels"
+
+
+# Nothing to decide on.
+
+
+class GoalNotFound(DomainError):
+    kind = "not-found"
+    code = "goal-not-found"
+    field = "goal_id"
+
+
+class UnknownMilestone(DomainError):
+    kind = "not-found"
+    code = "unknown-milestone"
+    field = "milestone_id"

@@ -1,0 +1,153 @@
+"""The Goal aggregate: its state as a fold over its events, and its decisions.
+
+A decision takes the current state (``None`` when the stream is empty) and the
+command's inputs, and returns the new events or raises a ``DomainError``. It
+checks in the order an API client would want to hear about problems: a missing
+goal, then invalid input, then a conflict with the goal's current state.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from . import lifecycle
+from .errors import DuplicateMilestone, GasLevelsFrozen, GoalClosed, GoalNotFound
+from .errors import MilestoneAlreadyReached, UnknownMilestone
+from .events import GoalCreated, GoalEvent, GoalStatusChanged, Measure
+from .events import MilestoneAdded, MilestoneReached
+from .goal_creation import TITLE_MAX, create_goal  # noqa: F401 (re-exported decision)
+from .rules import as_utc, not_in_past, valid_choice, valid_id, valid_text
+from shared.events.vocabulary import STATUS_REASONS
+
+
+@dataclass(frozen=True)
+class Milestone:
+    milestone_id: str
+    title: str
+    due_date: date
+    reached_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Goal:
+    goal_id: str
+    client_id: str
+    clinician_id: str
+    title: str
+    description: str
+    category: str
+    priority: str
+    measure: Measure | None
+    target_date: date
+    lifecycle_status: str
+    achievement_status: str
+    milestones: tuple[Milestone, ...]
+    gas_levels: dict[str, str] | None
+    practice_rrule: str | None
+    version: int = 0
+    created_at: datetime | None = None
+
+    @property
+    def is_closed(self) -> bool:
+        return lifecycle.is_terminal(self.lifecycle_status)
+
+    def milestone(self, milestone_id: str) -> Milestone | None:
+        return next((m for m in self.milestones if m.milestone_id == milestone_id), None)
+
+
+def fold(events: Iterable[GoalEvent], *, created_at: datetime | None = None) -> Goal | None:
+    """The goal after its events; ``created_at`` is the first event's envelope time."""
+    goal = None
+    for event in events:
+        goal = apply(goal, event)
+    return replace(goal, created_at=created_at) if goal and created_at else goal
+
+
+def apply(goal: Goal | None, event: GoalEvent) -> Goal:
+    """The goal after one more event; ``version`` counts the events applied."""
+    changed = _APPLY[type(event)](goal, event)
+    return replace(changed, version=(goal.version if goal else 0) + 1)
+
+
+def _created(_, event: GoalCreated) -> Goal:
+    planned = tuple(Milestone(m.milestone_id, m.title, m.due_date) for m in event.milestones)
+    levels = dict(event.gas_levels) if event.gas_levels is not None else None
+    return Goal(**{**vars(event), "milestones": planned, "gas_levels": levels})
+
+
+def _milestone_added(goal: Goal, event: MilestoneAdded) -> Goal:
+    added = Milestone(event.milestone_id, event.title, event.due_date)
+    return replace(goal, milestones=goal.milestones + (added,))
+
+
+def _milestone_reached(goal: Goal, event: MilestoneReached) -> Goal:
+    def reached(m: Milestone) -> Milestone:
+        is_it = m.milestone_id == event.milestone_id
+        return replace(m, reached_at=event.reached_at) if is_it else m
+
+    return replace(goal, milestones=tuple(map(reached, goal.milestones)))
+
+
+def _status_changed(goal: Goal, event: GoalStatusChanged) -> Goal:
+    return replace(goal, lifecycle_status=event.lifecycle_status,
+                   achievement_status=event.achievement_status)
+
+
+_APPLY = {GoalCreated: _created, MilestoneAdded: _milestone_added,
+          MilestoneReached: _milestone_reached, GoalStatusChanged: _status_changed}
+
+
+def add_milestone(goal: Goal | None, milestone_id: str, title: str, due_date: date,
+                  today: date) -> list[MilestoneAdded]:
+    """A new milestone, due today or later, at the end of the goal's milestones."""
+    goal = _existing(goal)
+    milestone_id = valid_id(milestone_id, "milestone_id")
+    title = valid_text(title, "title", TITLE_MAX)
+    due_date = not_in_past(due_date, today, "due_date")
+    if _open(goal).milestone(milestone_id):
+        raise DuplicateMilestone(detail="a milestone id not yet used in this goal")
+    return [MilestoneAdded(goal.goal_id, goal.client_id, milestone_id, title, due_date)]
+
+
+def reach_milestone(goal: Goal | None, milestone_id: str,
+                    reached_at: datetime) -> list[MilestoneReached]:
+    """The milestone reached at ``reached_at`` (recorded in UTC); the goal stays as it is."""
+    goal = _existing(goal)
+    reached_at = as_utc(reached_at, "reached_at")
+    milestone = goal.milestone(milestone_id)
+    if milestone is None:
+        raise UnknownMilestone(detail="a milestone of this goal")
+    _open(goal)
+    if milestone.reached_at is not None:
+        raise MilestoneAlreadyReached(detail="a milestone not yet reached")
+    return [MilestoneReached(goal.goal_id, goal.client_id, milestone_id, reached_at)]
+
+
+def change_status(goal: Goal | None, *, lifecycle_status: str | None = None,
+                  achievement_status: str | None = None, reason: str) -> list[GoalStatusChanged]:
+    """The goal's new statuses; no event when nothing changes (a repeated request)."""
+    goal = _existing(goal)
+    reason = valid_choice(reason, STATUS_REASONS, "reason")
+    current = (goal.lifecycle_status, goal.achievement_status)
+    wanted = lifecycle.next_statuses(current, lifecycle_status, achievement_status)
+    if wanted == current:
+        return []
+    return [GoalStatusChanged(goal.goal_id, goal.client_id, *wanted, reason)]
+
+
+def revise_gas_levels(goal: Goal | None, gas_levels: Mapping | None) -> list:
+    """Always refused: GAS levels are written down and frozen when the goal is set."""
+    _existing(goal)
+    raise GasLevelsFrozen(detail="GAS levels are fixed when the goal is set")
+
+
+def _existing(goal: Goal | None) -> Goal:
+    if goal is None:
+        raise GoalNotFound(detail="an existing goal")
+    return goal
+
+
+def _open(goal: Goal | None) -> Goal:
+    if _existing(goal).is_closed:
+        raise GoalClosed(detail="an open goal (not completed, cancelled, rejected or in error)")
+    return goal

@@ -1,0 +1,32 @@
+"""The goals service's worker process: the outbox relay from the event store to Kafka."""
+from __future__ import annotations
+
+import logging
+
+from shared import jsonlog, kafka_clients, metrics, mongo, relay
+from shared.config import Settings
+from shared.events.topics import ensure_topics
+from shared.eventstore import EventStore
+from shared.lifecycle import stop_on_signals
+
+log = logging.getLogger(__name__)
+METRICS_PORT = 9101
+
+
+def main(settings: Settings | None = None) -> None:
+    settings = settings or Settings(service="goals")
+    jsonlog.configure(settings.log_level)
+    stop = stop_on_signals()
+    metrics.serve(settings.metrics_port(METRICS_PORT))
+    store = EventStore(mongo.database(settings))
+    store.ensure_indexes()
+    ensure_topics(settings)
+    producer = kafka_clients.producer(settings)
+    log.info("relay starting")
+    relay.run(store, producer, stop, settings.topic)
+    producer.close()
+    log.info("relay stopped")
+
+
+if __name__ == "__main__":
+    main()

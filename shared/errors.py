@@ -1,0 +1,91 @@
+"""One JSON error shape for every error of every API:
+
+    {"code": 422, "status": "Unprocessable Entity", "message": "...",
+     "errors": {"goals[0].rating": ["Must be greater than or equal to -2 ..."]}}
+
+`errors` maps field paths (as the client wrote them) to messages; it is present
+for input errors. Nothing answers with HTML, and an unexpected error is a JSON 500
+whose message reveals nothing.
+"""
+from __future__ import annotations
+
+import logging
+
+import marshmallow as ma
+from flask import jsonify
+from flask_smorest import Api, abort
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+
+class ErrorSchema(ma.Schema):
+    code = ma.fields.Integer(metadata={"description": "HTTP status code"})
+    status = ma.fields.String(metadata={"description": "HTTP status name"})
+    message = ma.fields.String(metadata={"description": "What went wrong"})
+    error_code = ma.fields.String(metadata={"description": "Machine-readable reason, e.g. milestone-already-reached"})
+    errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
+                            metadata={"description": "Messages per field path"})
+
+
+def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
+    """{"goals": {0: {"rating": [...]}}} -> {"goals[0].rating": [...]}."""
+    if isinstance(messages, (list, tuple)) and all(isinstance(m, str) for m in messages):
+        return {prefix or "body": list(messages)}
+    if isinstance(messages, str):
+        return {prefix or "body": [messages]}
+    flat: dict[str, list[str]] = {}
+    items = messages.items() if isinstance(messages, dict) else enumerate(messages)
+    for key, value in items:
+        if isinstance(key, int):
+            path = f"{prefix}[{key}]"
+        elif key == "_schema":
+            path = prefix
+        else:
+            path = f"{prefix}.{key}" if prefix else str(key)
+        flat.update(flatten(value, path))
+    return flat
+
+
+def field_errors(data: dict) -> dict[str, list[str]]:
+    """webargs reports {"json": {...}, "query": {...}, "headers": {...}}; drop the location."""
+    errors = data.get("errors") or data.get("messages") or {}
+    merged: dict[str, list[str]] = {}
+    for location in errors.values() if isinstance(errors, dict) else [errors]:
+        merged.update(flatten(location))
+    return merged
+
+
+def reject(status: int, field: str, message: str, code: str | None = None):
+    """Abort with the one error shape, naming the offending field."""
+    abort(status, message=message, errors={field: [message]}, **({"error_code": code} if code else {}))
+
+
+class PlatformApi(Api):
+    ERROR_SCHEMA = ErrorSchema
+
+    def handle_http_exception(self, error: HTTPException):
+        data = getattr(error, "data", {}) or {}
+        payload = {"code": error.code, "status": error.name,
+                   "message": data.get("message") or error.description or error.name}
+        if data.get("error_code"):
+            payload["error_code"] = data["error_code"]
+        errors = field_errors(data)
+        if errors:
+            payload["errors"] = errors
+        if error.code == 422:
+            payload["message"] = data.get("message") or "Invalid input"
+        response = jsonify(payload)
+        response.status_code = error.code
+        for name, value in (data.get("headers") or {}).items():
+            response.headers[name] = value
+        return response
+
+
+def register_unexpected_errors(app, api: PlatformApi) -> None:
+    @app.errorhandler(Exception)
+    def unexpected(error):  # pragma: no cover - a safety net
+        if isinstance(error, HTTPException):
+            return api.handle_http_exception(error)
+        log.exception("unexpected error")
+        return api.handle_http_exception(InternalServerError(description="Internal error"))

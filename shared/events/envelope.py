@@ -1,0 +1,77 @@
+"""CloudEvents 1.0 envelope (structured JSON mode) with the platform's extensions.
+
+Extension attribute names follow the CloudEvents naming rule (lower-case letters
+and digits): ``schemaversion``, ``clinicid``, ``sequence`` (per-aggregate),
+``partitionkey`` (the client id: the Kafka message key), ``correlationid`` and
+``causationid``.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+SPEC_VERSION = "1.0"
+REQUIRED = ("specversion", "id", "type", "source", "subject", "time", "schemaversion",
+            "clinicid", "sequence", "partitionkey")
+
+
+class EnvelopeError(ValueError):
+    """The bytes or dict are not a CloudEvent of this platform."""
+
+
+@dataclass(frozen=True)
+class CloudEvent:
+    type: str
+    source: str
+    subject: str
+    schemaversion: int
+    clinicid: str
+    sequence: int
+    partitionkey: str
+    data: dict[str, Any]
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    time: str = field(default_factory=lambda: now_iso())
+    correlationid: str | None = None
+    causationid: str | None = None
+    specversion: str = SPEC_VERSION
+    datacontenttype: str = "application/json"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    def to_json(self) -> bytes:
+        return json.dumps(self.to_dict(), separators=(",", ":")).encode()
+
+    def with_data(self, data: dict[str, Any], schemaversion: int) -> "CloudEvent":
+        return CloudEvent(**{**self.to_dict(), "data": data, "schemaversion": schemaversion})
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def from_dict(raw: Any) -> CloudEvent:
+    if not isinstance(raw, dict):
+        raise EnvelopeError("envelope is not a JSON object")
+    missing = [name for name in REQUIRED if name not in raw]
+    if missing:
+        raise EnvelopeError(f"missing attributes: {', '.join(missing)}")
+    if raw["specversion"] != SPEC_VERSION:
+        raise EnvelopeError(f"unsupported specversion {raw['specversion']!r}")
+    if not isinstance(raw.get("data"), dict):
+        raise EnvelopeError("data is not a JSON object")
+    if not isinstance(raw["schemaversion"], int) or not isinstance(raw["sequence"], int):
+        raise EnvelopeError("schemaversion and sequence must be integers")
+    known = CloudEvent.__dataclass_fields__
+    return CloudEvent(**{k: v for k, v in raw.items() if k in known})
+
+
+def from_json(value: bytes) -> CloudEvent:
+    try:
+        raw = json.loads(value)
+    except (ValueError, TypeError) as error:
+        raise EnvelopeError(f"not JSON: {error}") from error
+    return from_dict(raw)

@@ -1,0 +1,70 @@
+"""Event store on MongoDB/FerretDB, without multi-document transactions.
+
+One command's events are one *commit* document ``{_id: "<stream>:<first version>"}``.
+The unique ``_id`` is the optimistic guard: two commands that both expect version
+n both try to insert ``<stream>:n+1`` and the second fails. A stream's state is the
+fold of its commits' events in version order. The store is also the outbox: commits
+carry ``published: false`` until the relay has sent them to Kafka.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from pymongo import ASCENDING
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from shared.events import envelope
+from shared.events.envelope import CloudEvent
+
+COMMITS = "commits"
+
+
+class ConcurrencyConflict(Exception):
+    """Another command appended to the stream first."""
+
+
+def commit_id(stream_id: str, first_version: int) -> str:
+    return f"{stream_id}:{first_version:010d}"
+
+
+class EventStore:
+    def __init__(self, db: Database):
+        self.commits = db[COMMITS]
+
+    def ensure_indexes(self) -> None:
+        self.commits.create_index([("stream_id", ASCENDING), ("first_version", ASCENDING)])
+        self.commits.create_index([("published", ASCENDING), ("committed_at", ASCENDING)])
+
+    def load(self, stream_id: str) -> list[CloudEvent]:
+        """The stream's events in version order (empty for an unknown stream)."""
+        cursor = self.commits.find({"stream_id": stream_id}, {"events": 1}).sort("first_version", ASCENDING)
+        return [envelope.from_dict(raw) for commit in cursor for raw in commit["events"]]
+
+    def append(self, stream_id: str, expected_version: int, events: list[CloudEvent]) -> None:
+        """Store the events atomically after `expected_version`, or raise ConcurrencyConflict."""
+        sequences = [event.sequence for event in events]
+        if sequences != list(range(expected_version + 1, expected_version + 1 + len(events))):
+            raise ValueError(f"events must be numbered from {expected_version + 1}: {sequences}")
+        try:
+            self.commits.insert_one({
+                "_id": commit_id(stream_id, expected_version + 1),
+                "stream_id": stream_id,
+                "first_version": expected_version + 1,
+                "last_version": expected_version + len(events),
+                "clinic_id": events[0].clinicid,
+                "events": [event.to_dict() for event in events],
+                "published": False,
+                "committed_at": datetime.now(timezone.utc),
+            })
+        except DuplicateKeyError:
+            raise ConcurrencyConflict(stream_id) from None
+
+    def unpublished(self, limit: int = 500) -> list[dict]:
+        """Commits not yet on Kafka, oldest first (a stream's commits keep their order)."""
+        cursor = self.commits.find({"published": False}).sort(
+            [("committed_at", ASCENDING), ("stream_id", ASCENDING), ("first_version", ASCENDING)])
+        return list(cursor.limit(limit))
+
+    def mark_published(self, commit_ids: list[str]) -> None:
+        self.commits.update_many({"_id": {"$in": commit_ids}}, {"$set": {"published": True}})

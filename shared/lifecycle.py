@@ -1,0 +1,26 @@
+"""Process lifecycle: SIGTERM and SIGINT only set a flag that the loops poll."""
+from __future__ import annotations
+
+import signal
+import threading
+
+
+class StopFlag:
+    def __init__(self):
+        self._event = threading.Event()
+
+    def __call__(self) -> bool:
+        return self._event.is_set()
+
+    def set(self, *_args) -> None:
+        self._event.set()
+
+    def wait(self, seconds: float) -> bool:
+        return self._event.wait(seconds)
+
+
+def stop_on_signals() -> StopFlag:
+    flag = StopFlag()
+    signal.signal(signal.SIGTERM, flag.set)
+    signal.signal(signal.SIGINT, flag.set)
+    return flag

@@ -1,0 +1,19 @@
+"""Prometheus metrics of the workers (served on METRICS_PORT) and the APIs (/metrics)."""
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
+
+EVENTS_PROCESSED = Counter("events_processed_total", "Events applied by a consumer", ["group", "type"])
+EVENTS_IGNORED = Counter("events_ignored_total", "Events of types the consumer does not handle", ["group"])
+EVENTS_FAILED = Counter("events_failed_total", "Events sent to the dead-letter topic", ["group", "reason"])
+HANDLER_RETRIES = Counter("handler_retries_total", "Batch retries after transient errors", ["group"])
+CONSUMER_LAG = Gauge("consumer_lag", "Messages behind the end of the partition", ["group", "topic", "partition"])
+BATCH_SECONDS = Histogram("consumer_batch_seconds", "Time to apply one batch", ["group"])
+RELAYED = Counter("events_relayed_total", "Events published to Kafka by the outbox relay")
+RELAY_ERRORS = Counter("relay_errors_total", "Relay rounds that failed and were retried")
+
+
+def serve(port: int) -> None:
+    """Expose /metrics on the port (0 disables it)."""
+    if port:
+        start_http_server(port)

@@ -1,0 +1,17 @@
+"""MongoDB/FerretDB connection helpers (the code stays within what both support)."""
+from __future__ import annotations
+
+from pymongo import MongoClient
+from pymongo.database import Database
+
+from shared.config import Settings
+
+
+def connect(settings: Settings, timeout_ms: int = 5000) -> MongoClient:
+    """A client that does not connect until first used (nothing connects at import)."""
+    return MongoClient(settings.mongodb_uri, serverSelectionTimeoutMS=timeout_ms,
+                       retryWrites=False, tz_aware=True, connect=False)
+
+
+def database(settings: Settings, client: MongoClient | None = None) -> Database:
+    return (client or connect(settings))[settings.database_name]

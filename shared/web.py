@@ -1,0 +1,53 @@
+"""The base of every service's app factory: Flask, flask-smorest, errors, auth, health, docs."""
+from __future__ import annotations
+
+import flask_swagger_ui
+from flask import Flask, send_from_directory
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from shared import jsonlog, mongo
+from shared.auth import SECURITY_SCHEME
+from shared.config import Settings
+from shared.errors import PlatformApi, register_unexpected_errors
+from shared.health import blueprint as health_blueprint
+
+SWAGGER_DIST = flask_swagger_ui.__path__[0] + "/dist"
+
+
+def create_service_app(settings: Settings, title: str, description: str, db=None, config: dict | None = None):
+    """Return (app, api). `db` is the service's database; tests pass their own."""
+    jsonlog.configure(settings.log_level)
+    app = Flask(settings.service)
+    app.config.update(
+        SETTINGS=settings,
+        JWT_SECRET=settings.jwt_secret,
+        API_TITLE=title,
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="/docs/assets/",
+        API_SPEC_OPTIONS={"info": {"description": description},
+                          "components": {"securitySchemes": {"bearerAuth": SECURITY_SCHEME}}},
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(config or {})
+    app.extensions["db"] = db if db is not None else mongo.database(settings)
+    api = PlatformApi(app)
+    register_unexpected_errors(app, api)
+    app.register_blueprint(health_blueprint())
+
+    @app.get("/docs/assets/<path:filename>")
+    def swagger_assets(filename):
+        return send_from_directory(SWAGGER_DIST, filename)
+
+    @app.get("/metrics")
+    def metrics():
+        return generate_latest(), 200, {"Content-Type": CONTENT_TYPE_LATEST}
+
+    return app, api
+
+
+def service_db(app):
+    return app.extensions["db"]

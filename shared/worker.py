@@ -1,0 +1,35 @@
+"""Composition root shared by every projection worker process."""
+from __future__ import annotations
+
+import logging
+
+from shared import consumer, jsonlog, kafka_clients, metrics, mongo
+from shared.config import Settings
+from shared.events.topics import EVENT_TOPICS, dead_letter_topic, ensure_topics
+from shared.lifecycle import stop_on_signals
+from shared.projection import Context, Projection
+
+log = logging.getLogger(__name__)
+
+
+def build_applier(projection: Projection, settings: Settings, db, producer, replaying=False, names=None):
+    ctx = Context(db=db, replaying=replaying, names=names or {})
+    projection.setup(ctx)
+    dead_letters = consumer.DeadLetters(producer, projection.name, settings.topic(dead_letter_topic(projection.name)))
+    return consumer.BatchApplier(projection, ctx, dead_letters)
+
+
+def run_projection(projection: Projection, settings: Settings, metrics_port: int) -> None:
+    """Run the projection's consumer group until SIGTERM."""
+    jsonlog.configure(settings.log_level)
+    stop = stop_on_signals()
+    metrics.serve(settings.metrics_port(metrics_port))
+    ensure_topics(settings, EVENT_TOPICS + (dead_letter_topic(projection.name),))
+    producer = kafka_clients.producer(settings)
+    db = mongo.database(settings)
+    applier = build_applier(projection, settings, db, producer)
+    log.info("consumer starting", extra={"group": projection.name, "topics": list(projection.topics)})
+    topics = [settings.topic(name) for name in projection.topics]
+    consumer.run(projection, kafka_clients.consumer(settings, settings.topic(projection.name)), applier, stop, topics)
+    producer.close()
+    log.info("consumer stopped", extra={"group": projection.name})
