@@ -36,7 +36,54 @@ def unique():
 
 @pytest.fixture
 def settings_for(base_env, unique):
-    """Settings of a service whose database is private to this test."""
+    """Settings of a service whose database, topics and consumer groups are private to this test."""
     def make(service: str, **overrides) -> Settings:
-        return Settings(service=service, mongodb_db_prefix=f"t{unique}", **overrides)
+        return Settings(service=service, mongodb_db_prefix=f"t{unique}", topic_prefix=f"t{unique}-", **overrides)
+    return make
+
+
+E2E_JWT_SECRET = "e2e-secret"
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def running_platform(base_env, tmp_path_factory):
+    """The whole platform as separate processes (gunicorn APIs and workers) on private topics and databases.
+
+    Yields a deploy.processes.Platform: `.url("goals")`, `.stop_process(name)`, `.start([name])`.
+    Tests isolate themselves by using their own clinic id (see the `token` fixture).
+    """
+    import os
+    from pathlib import Path
+
+    from deploy.processes import Platform
+
+    run_id = uuid.uuid4().hex[:8]
+    ports = {"goals": _free_port(), "reminders": _free_port(), "reports": _free_port()}
+    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": base_env["KAFKA_BOOTSTRAP_SERVERS"],
+           "MONGODB_URI": base_env["MONGODB_URI"], "MONGODB_DB_PREFIX": f"e2e{run_id}",
+           "KAFKA_TOPIC_PREFIX": f"e2e{run_id}-", "JWT_SECRET": E2E_JWT_SECRET, "WEB_CONCURRENCY": "2",
+           "REMINDERS_DISPATCH_INTERVAL_SECONDS": "1"}
+    platform = Platform(Path(tmp_path_factory.mktemp("platform")), env, ports, metrics=False)
+    platform.start()
+    try:
+        platform.wait_ready(timeout=120)
+        yield platform
+    finally:
+        platform.stop()
+
+
+@pytest.fixture
+def token():
+    """token(role="clinician", clinic_id=..., sub=...) -> 'Bearer ...' for the e2e platform's secret."""
+    from shared.auth import mint_token
+
+    def make(role: str = "clinician", clinic_id: str | None = None, sub: str = "clinician-1") -> str:
+        return "Bearer " + mint_token(E2E_JWT_SECRET, sub=sub, clinic_id=clinic_id or "clinic-e2e", role=role)
     return make

@@ -7,23 +7,10 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from deploy import infra as launcher
 
-
-def _launcher():
-    spec = importlib.util.spec_from_file_location("infra_launcher", ROOT / "deploy" / "infra.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["infra_launcher"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-launcher = _launcher()
 TEST_PROFILE = launcher.PROFILES["test"]
 
 

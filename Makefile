@@ -1,0 +1,55 @@
+# The platform's two commands: `make up` and `make test`. See README.md.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PROFILE ?= dev
+
+.PHONY: up down test bench install infra browser token status clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## install: Python environment, Kafka jars and the FerretDB build (each once, then cached)
+install: $(VENV)/.installed infra
+
+infra:
+	python3 deploy/infra.py install
+
+## browser: Debian's Chromium for the dashboard's browser test (skipped when it cannot be installed)
+browser:
+	@command -v chromium >/dev/null || { (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium not installed: browser tests will be skipped"; }
+
+## up: start Kafka, FerretDB and every service in the background; returns when all /readyz answer 200
+up: install
+	python3 deploy/infra.py up --profile $(PROFILE)
+	$(PY) deploy/processes.py up --profile $(PROFILE)
+
+## down: stop everything `make up` started
+down:
+	-@[ -x $(PY) ] && $(PY) deploy/processes.py down --profile $(PROFILE)
+	python3 deploy/infra.py down --profile $(PROFILE)
+
+status:
+	$(PY) deploy/processes.py status --profile $(PROFILE)
+
+## test: the whole suite; starts its own Kafka and FerretDB (profile "test") and stops them afterwards
+test: install browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## bench: the benchmarks named by the issues; they print their figures
+bench: install
+	python3 deploy/infra.py up --profile test >/dev/null
+	set -a; eval "$$(python3 deploy/infra.py env --profile test)"; set +a; \
+	  $(PY) -m bench.projector && $(PY) -m bench.goals_reached; status=$$?; \
+	  python3 deploy/infra.py down --profile test; exit $$status
+
+## token: a local bearer token, e.g. make token ROLE=clinic_admin CLINIC=clinic-1
+token: $(VENV)/.installed
+	@$(PY) -m tools.token --role $(or $(ROLE),clinician) --clinic $(or $(CLINIC),clinic-1) --sub $(or $(SUB),clinician-1)
+
+clean: down
+	rm -rf .infra/dev .infra/test

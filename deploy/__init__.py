@@ -1,0 +1,1 @@
+"""Deployment tooling: native infrastructure launcher and process runner."""

@@ -1,0 +1,75 @@
+"""Helpers for integration tests: publish events, run a projection worker in a thread, wait."""
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+
+from shared import consumer, kafka_clients, mongo
+from shared.config import Settings
+from shared.events.envelope import CloudEvent
+from shared.events.registry import event_type
+from shared.events.topics import EVENT_TOPICS, dead_letter_topic, ensure_topics
+from shared.lifecycle import StopFlag
+from shared.projection import Projection
+from shared.worker import build_applier
+
+
+def wait_until(predicate, timeout: float = 30.0, interval: float = 0.2, message: str = "condition"):
+    """Poll `predicate` until it returns a truthy value; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+def publish(settings: Settings, events: list[CloudEvent], raw: list[tuple[str, bytes]] = ()) -> None:
+    """Send CloudEvents to their topics (key = partition key), plus raw (topic, bytes) records."""
+    producer = kafka_clients.producer(settings)
+    try:
+        for event in events:
+            producer.send(settings.topic(event_type(event.type).topic), key=event.partitionkey.encode(),
+                          value=event.to_json(), headers=[("ce_type", event.type.encode()), ("ce_id", event.id.encode())])
+        for topic, value in raw:
+            producer.send(settings.topic(topic), key=b"raw", value=value)
+        producer.flush(timeout=30)
+    finally:
+        producer.close()
+
+
+@contextlib.contextmanager
+def running_projection(projection: Projection, settings: Settings, db=None):
+    """Run the projection's consumer loop in a thread until the block ends; yields the database."""
+    ensure_topics(settings, EVENT_TOPICS + (dead_letter_topic(projection.name),), partitions=3)
+    db = db if db is not None else mongo.database(settings)
+    producer = kafka_clients.producer(settings)
+    applier = build_applier(projection, settings, db, producer)
+    stop = StopFlag()
+    kafka_consumer = kafka_clients.consumer(settings, settings.topic(projection.name))
+    topics = [settings.topic(name) for name in projection.topics]
+    thread = threading.Thread(target=consumer.run, args=(projection, kafka_consumer, applier, stop, topics), daemon=True)
+    thread.start()
+    try:
+        yield db
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+        producer.close()
+
+
+def read_topic(settings: Settings, topic: str, expected: int, timeout: float = 30.0) -> list:
+    """Read at least `expected` records of the (logical) topic from the beginning."""
+    reader = kafka_clients.consumer(settings, None)
+    reader.subscribe([settings.topic(topic)])
+    records: list = []
+    deadline = time.monotonic() + timeout
+    try:
+        while len(records) < expected and time.monotonic() < deadline:
+            for batch in reader.poll(timeout_ms=500).values():
+                records.extend(batch)
+    finally:
+        reader.close()
+    return records
