@@ -1,6 +1,8 @@
 """MongoDB/FerretDB connection helpers (the code stays within what both support)."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from pymongo import MongoClient
 from pymongo.database import Database
 
@@ -15,3 +17,9 @@ def connect(settings: Settings, timeout_ms: int = 5000) -> MongoClient:
 
 def database(settings: Settings, client: MongoClient | None = None) -> Database:
     return (client or connect(settings))[settings.database_name]
+
+
+def compound_id(*parts: str) -> str:
+    """A document id of several parts, `clinic-1:client-7`; a ':' inside a part is percent-encoded,
+    so two tenants' ids never run together."""
+    return ":".join(quote(part, safe="") for part in parts)

@@ -41,7 +41,11 @@ def reminder_id(kind: str, client_id: str, original_due_at: datetime,
 
 @dataclass(frozen=True)
 class Reminder:
-    """A reminder that should exist; ``due_at`` is an aware UTC datetime."""
+    """A reminder that should exist; ``due_at`` is an aware UTC datetime.
+
+    ``original_due_at`` is the time before quiet hours moved it (the id's
+    ingredient); ``make_reminder`` always sets it.
+    """
 
     reminder_id: str
     kind: str
@@ -51,6 +55,7 @@ class Reminder:
     milestone_id: str | None = None
     session_id: str | None = None
     recipient: str = "client"
+    original_due_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -60,6 +65,8 @@ class Reminder:
         if not isinstance(self.client_id, str) or not self.client_id:
             raise InvalidFact("client_id", "must be a non-empty string")
         object.__setattr__(self, "due_at", require_aware(self.due_at, "due_at"))
+        if self.original_due_at is not None:
+            object.__setattr__(self, "original_due_at", require_aware(self.original_due_at, "original_due_at"))
 
 
 def make_reminder(kind: str, client_id: str, original_due_at: datetime, due_at: datetime,
@@ -67,5 +74,5 @@ def make_reminder(kind: str, client_id: str, original_due_at: datetime, due_at: 
                   session_id: str | None = None, recipient: str = "client") -> Reminder:
     """Build a Reminder whose id comes from the original (un-held) due time."""
     rid = reminder_id(kind, client_id, original_due_at, goal_id, milestone_id, session_id)
-    return Reminder(rid, kind, client_id, due_at, goal_id=goal_id,
-                    milestone_id=milestone_id, session_id=session_id, recipient=recipient)
+    return Reminder(rid, kind, client_id, due_at, goal_id=goal_id, milestone_id=milestone_id,
+                    session_id=session_id, recipient=recipient, original_due_at=original_due_at)

@@ -1,0 +1,33 @@
+"""The reminders API's composition root: `create_app(settings=None, db=None)`.
+
+    gunicorn -c deploy/gunicorn.conf.py "services.reminders.app:create_app()"
+
+Nothing connects while the app is built; the indexes are ensured on the first
+request (and again until that succeeds).
+"""
+from __future__ import annotations
+
+from services.reminders.api import preferences, reminders
+from services.reminders.service import RemindersService
+from services.reminders.store.reminders import ReminderStore
+from shared.auth import BEARER
+from shared.config import Settings
+from shared.web import create_service_app, on_first_request, service_db
+
+DESCRIPTION = """Reminders derived from goal and session events, delivered once at the right local time.
+
+Every call needs `Authorization: Bearer <JWT>` (HS256, claims `sub`, `clinic_id`,
+`role` of clinician or clinic_admin; changing the clinic's defaults needs
+clinic_admin). See docs/reminders.md."""
+
+
+def create_app(settings: Settings | None = None, db=None):
+    settings = settings or Settings(service="reminders")
+    app, api = create_service_app(settings, "Therapy reminders API", DESCRIPTION, db=db)
+    db = service_db(app)
+    app.extensions["reminders_service"] = RemindersService(db)
+    api.spec.options["security"] = [BEARER]
+    for blueprint in (reminders.blp, preferences.blp):
+        api.register_blueprint(blueprint)
+    on_first_request(app, ReminderStore(db).ensure_indexes)
+    return app

@@ -1,0 +1,62 @@
+"""The reminders' outbox: outcome events not yet on Kafka, published by shared.relay.
+
+It offers what the relay reads from the goals' event store (``unpublished``
+and ``mark_published``), so the lossless-publishing idea lives once, in
+shared/relay.py: an outcome is marked published only after the broker
+acknowledged it; while Kafka is down outcomes wait in the reminders database.
+Each dispatcher publishes the outcomes it recorded, and those another one
+left unpublished for ``ORPHANED_AFTER`` (it may have died), so replicas do
+not routinely publish the same outcome twice (a repeat is harmless: same
+event id, same subject and sequence).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+
+from kafka.errors import KafkaError
+from pymongo import ASCENDING
+
+from services.reminders.store.documents import REMINDERS
+from shared import kafka_clients, relay
+from shared.config import Settings
+from shared.events.topics import ensure_topics
+from shared.lifecycle import StopFlag
+
+log = logging.getLogger(__name__)
+ORPHANED_AFTER = timedelta(seconds=30)
+
+
+class ReminderOutbox:
+    def __init__(self, db, owner: str):
+        self.reminders, self.owner = db[REMINDERS], owner
+
+    def unpublished(self, limit: int = 500) -> list[dict]:
+        """Unpublished outcomes, oldest first, each as a "commit" of one event."""
+        orphaned = datetime.now(timezone.utc) - ORPHANED_AFTER
+        query = {"outcome.published": False,
+                 "$or": [{"outcome.by": self.owner}, {"outcome.attempted_at": {"$lt": orphaned}}]}
+        cursor = self.reminders.find(query, {"outcome": 1}).sort("outcome.attempted_at", ASCENDING).limit(limit)
+        return [{"_id": doc["_id"], "events": [doc["outcome"]["event"]]} for doc in cursor]
+
+    def mark_published(self, reminder_ids: list[str]) -> None:
+        self.reminders.update_many({"_id": {"$in": reminder_ids}, "outcome.published": False},
+                                   {"$set": {"outcome.published": True}})
+
+
+def publish_outcomes(settings: Settings, outbox: ReminderOutbox, stop: StopFlag) -> None:
+    """Publish outcomes until `stop()`; waits for Kafka first, so deliveries never wait for Kafka."""
+    producer, delay = None, 1.0
+    while producer is None and not stop():
+        try:
+            ensure_topics(settings, wait_seconds=5)
+            producer = kafka_clients.producer(settings)
+        except (KafkaError, OSError) as error:
+            log.warning("outcomes wait for Kafka", extra={"error": type(error).__name__, "retry_in_s": delay})
+            stop.wait(delay)
+            delay = min(delay * 2, 30.0)
+    if producer is not None:
+        try:
+            relay.run(outbox, producer, stop, settings.topic)
+        finally:
+            producer.close()

@@ -1,0 +1,108 @@
+"""Planning bookkeeping: what to plan, when to plan it again, and who plans.
+
+Only the projection writes the facts documents: FerretDB applies an update by
+reading the document and writing it back whole, so a second writer could undo
+the projection's changes. Others ask for planning in collections of their own:
+
+* ``planning_requests``: one document per reason to plan a subject again —
+  an event (written by the projection, id = the event id, so a rebuild
+  recreates them all) or new preferences (written by the API). The planner
+  deletes exactly the requests it read once their subjects are planned; a
+  request that arrives meanwhile waits for the next round.
+* ``plans``: per subject, when to plan it again (the practice horizon).
+* ``leaders``: who plans during a period: the dispatcher that first inserts
+  the period's document. A unique ``_id`` is the one atomic primitive FerretDB
+  offers (find_one_and_update is not atomic there), so one planner at a time.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from pymongo.errors import DuplicateKeyError
+
+from services.reminders.store.documents import CLIENT_FACTS, EPOCH, GOAL_FACTS, PLANNING_REQUESTS, client_key, goal_key
+from shared.mongo import compound_id
+
+PLANS, LEADERS = "plans", "leaders"
+
+
+@dataclass(frozen=True, order=True)
+class Subject:
+    kind: str          # "goal" (milestones, practice) or "client" (sessions, follow-ups)
+    clinic_id: str
+    client_id: str
+    subject_id: str    # the goal id, or the client id
+
+    @property
+    def plan_key(self) -> str:
+        return f"{self.kind}:{self.subject_id}"
+
+    @property
+    def facts(self) -> tuple[str, str]:
+        """(collection, _id) of the subject's facts document."""
+        if self.kind == "goal":
+            return GOAL_FACTS, goal_key(self.clinic_id, self.subject_id)
+        return CLIENT_FACTS, client_key(self.clinic_id, self.client_id)
+
+
+def request(subject: Subject, request_id: str, at: datetime) -> dict:
+    return {"_id": request_id, **asdict(subject), "at": at}
+
+
+def _subject(doc: dict) -> Subject:
+    return Subject(doc["kind"], doc["clinic_id"], doc["client_id"], doc["subject_id"])
+
+
+def requested(db, limit: int) -> list[tuple[str, Subject]]:
+    """(request id, subject) of the oldest requests."""
+    return [(doc["_id"], _subject(doc)) for doc in db[PLANNING_REQUESTS].find().sort("at", 1).limit(limit)]
+
+
+def done(db, request_ids: list[str]) -> None:
+    if request_ids:
+        db[PLANNING_REQUESTS].delete_many({"_id": {"$in": request_ids}})
+
+
+def request_planning(db, clinic_id: str, at: datetime, client_id: str | None = None) -> int:
+    """Ask for a client's (or a whole clinic's) goals and sessions to be planned again."""
+    query = {"clinic_id": clinic_id, **({"client_id": client_id} if client_id is not None else {})}
+    subjects = [Subject("goal", doc["clinic_id"], doc["client_id"], doc["goal_id"])
+                for doc in db[GOAL_FACTS].find(query, {"clinic_id": 1, "client_id": 1, "goal_id": 1})]
+    subjects += [Subject("client", doc["clinic_id"], doc["client_id"], doc["client_id"])
+                 for doc in db[CLIENT_FACTS].find(query, {"clinic_id": 1, "client_id": 1})]
+    if subjects:
+        db[PLANNING_REQUESTS].insert_many([request(s, str(uuid.uuid4()), at) for s in subjects], ordered=False)
+    return len(subjects)
+
+
+def plan_again_at(db, subject: Subject, when: datetime | None) -> None:
+    db[PLANS].update_one({"_id": compound_id(subject.kind, subject.clinic_id, subject.subject_id)},
+                         {"$set": {**asdict(subject), "replan_at": when}}, upsert=True)
+
+
+def due_for_planning_again(db, now: datetime, limit: int) -> list[Subject]:
+    return [_subject(doc) for doc in db[PLANS].find({"replan_at": {"$lte": now}}).limit(limit)]
+
+
+def lead(db, owner: str, now: datetime, period: timedelta) -> datetime | None:
+    """The end of the period containing `now` if `owner` plans during it, else None."""
+    start = EPOCH + (now - EPOCH) // period * period
+    try:
+        db[LEADERS].insert_one({"_id": f"planner:{start.isoformat()}", "owner": owner, "at": start})
+    except DuplicateKeyError:
+        leader = db[LEADERS].find_one({"_id": f"planner:{start.isoformat()}"}) or {}
+        if leader.get("owner") != owner:
+            return None
+    return start + period
+
+
+def forget_before(db, moment: datetime) -> None:
+    """Drop leadership records older than `moment` (no TTL indexes on FerretDB)."""
+    db[LEADERS].delete_many({"at": {"$lt": moment}})
+
+
+def ensure_indexes(db) -> None:
+    db[PLANS].create_index([("replan_at", 1)])
+    db[LEADERS].create_index([("at", 1)])

@@ -1,0 +1,101 @@
+"""Applying a plan to the reminders collection without undoing what was delivered.
+
+For each planned reminder, against its document (if any):
+
+* none yet: inserted ``pending`` — or ``expired`` when its time is already past
+  the kind's grace period (a late consumer, a first deployment on old events, a
+  rebuild); a reminder planned as cancelled is not recorded at all;
+* ``pending``: cancelled with the plan's reason, or moved to its new due time
+  (new quiet hours) unless it was snoozed or an attempt was made;
+* ``cancelled`` and now deliverable again (a goal back from on-hold) while
+  still in the future: pending again;
+* ``sending``, ``sent``, ``acknowledged``, ``failed``, ``expired``: untouched —
+  delivery history is a record, not derived data.
+
+Pending reminders of the subject that the plan no longer holds are cancelled
+(or expired, if their time is past). Every write is conditional on the status
+it was decided on. Documents are keyed by the clinic-scoped id
+(documents.stored_reminder_id).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pymongo import UpdateOne
+
+from services.reminders.domain.delivery import too_late
+from services.reminders.domain.plan import Plan, Planned
+from services.reminders.store.documents import claim_token, instant, stored_reminder_id
+
+READ_FIELDS = {"status": 1, "due_at": 1, "attempts": 1, "snoozed_until": 1, "kind": 1}
+
+
+@dataclass(frozen=True)
+class Scope:
+    clinic_id: str
+    plan_key: str
+
+
+def apply_plan(collection, scope: Scope, plan: Plan, now: datetime) -> int:
+    """Write the plan; return how many writes it took."""
+    planned = {stored_reminder_id(scope.clinic_id, entry.reminder.reminder_id): entry for entry in plan.planned}
+    existing = {doc["_id"]: doc for doc in collection.find(
+        {"clinic_id": scope.clinic_id, "plan_key": scope.plan_key,
+         "$or": [{"_id": {"$in": list(planned)}}, {"status": "pending"}]}, READ_FIELDS)}
+    operations = [op for rid, entry in planned.items() if (op := _planned(rid, entry, existing.get(rid), scope, now))]
+    operations += [_orphaned(doc, plan.orphan_reason, now) for rid, doc in existing.items()
+                   if rid not in planned and doc["status"] == "pending"]
+    if operations:
+        collection.bulk_write(operations, ordered=False)
+    return len(operations)
+
+
+def _planned(rid: str, entry: Planned, doc: dict | None, scope: Scope, now: datetime) -> UpdateOne | None:
+    reminder = entry.reminder
+    if doc is None:
+        return None if not entry.deliverable else UpdateOne(
+            {"_id": rid}, {"$setOnInsert": new_document(entry, scope, now)}, upsert=True)
+    if doc["status"] == "pending" and not entry.deliverable:
+        return _set(doc, {"status": "cancelled", "cancel_reason": entry.cancel_reason}, now)
+    if doc["status"] == "pending" and _movable(doc) and instant(doc["due_at"]) != _stored(reminder.due_at):
+        return _set(doc, {"due_at": reminder.due_at, "send_at": reminder.due_at, "claim_token": claim_token()},
+                    now, attempts=0, snoozed_until=None)
+    if doc["status"] == "cancelled" and entry.deliverable and reminder.due_at > now:
+        return _set(doc, {"status": "pending", "cancel_reason": None, "due_at": reminder.due_at,
+                          "send_at": reminder.due_at, "attempts": 0, "claim_token": claim_token()}, now)
+    return None
+
+
+def _stored(moment: datetime) -> datetime:
+    """The instant as the store keeps it (milliseconds)."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def _movable(doc: dict) -> bool:
+    return not doc.get("attempts") and doc.get("snoozed_until") is None
+
+
+def _orphaned(doc: dict, reason: str, now: datetime) -> UpdateOne:
+    if too_late(doc["kind"], instant(doc["due_at"]), now):
+        return _set(doc, {"status": "expired"}, now)
+    return _set(doc, {"status": "cancelled", "cancel_reason": reason}, now)
+
+
+def _set(doc: dict, values: dict, now: datetime, **unchanged) -> UpdateOne:
+    """An update that only applies while the document is as it was read."""
+    return UpdateOne({"_id": doc["_id"], "status": doc["status"], **unchanged},
+                     {"$set": {**values, "updated_at": now}})
+
+
+def new_document(entry: Planned, scope: Scope, now: datetime) -> dict:
+    reminder = entry.reminder
+    status = "expired" if too_late(reminder.kind, reminder.due_at, now) else "pending"
+    return {"_id": stored_reminder_id(scope.clinic_id, reminder.reminder_id), "clinic_id": scope.clinic_id,
+            "client_id": reminder.client_id, "plan_key": scope.plan_key, "kind": reminder.kind,
+            "recipient": reminder.recipient, "goal_id": reminder.goal_id, "milestone_id": reminder.milestone_id,
+            "session_id": reminder.session_id, "due_at": reminder.due_at, "original_due_at": reminder.original_due_at,
+            "send_at": reminder.due_at, "status": status, "cancel_reason": None, "claim_token": claim_token(),
+            "attempts": 0, "deliveries": 0, "history": [], "outcome": None, "snoozed_until": None,
+            "acknowledged_at": None, "acknowledged_by": None, "lease_owner": None, "lease_expires_at": None,
+            "created_by": entry.source, "created_at": now, "updated_at": now}

@@ -1,0 +1,38 @@
+"""The planner on FerretDB: one planner at a time, and a practice horizon that keeps rolling forward."""
+from datetime import timedelta
+
+import pytest
+from reminders_kit import now, planned
+
+from services.reminders.planner import Planner
+from services.reminders.projection import reminders_projection
+from services.reminders.store.documents import GOAL_FACTS, PLANNING_REQUESTS
+from tests.support import publish, running_projection, wait_until
+
+pytestmark = pytest.mark.integration
+
+
+def test_only_the_dispatcher_leading_the_period_plans_and_it_uses_up_the_requests(settings, events):
+    with running_projection(reminders_projection(), settings) as db:
+        publish(settings, [events.goal_created("c1", "g1", {"m1": (now() + timedelta(days=5)).date()})])
+        wait_until(lambda: db[PLANNING_REQUESTS].count_documents({}) == 1, message="the planning request")
+    first, second, at = Planner(db, "replica-a"), Planner(db, "replica-b"), now()
+
+    assert second.plan_due(at) == 1 and first.plan_due(at) == 0
+    assert db[PLANNING_REQUESTS].count_documents({}) == 0
+
+
+def test_the_practice_horizon_rolls_forward_and_what_was_never_sent_expires(settings, events):
+    with running_projection(reminders_projection(), settings) as db:
+        publish(settings, [events.goal_created("c1", "g1", {}, rrule="FREQ=DAILY")])
+        wait_until(lambda: db[GOAL_FACTS].find_one({"goal_id": "g1"}), message="the goal's facts")
+    start = now()
+    first = planned(db, start, kind="practice")
+    assert start + timedelta(days=13) < first[-1]["due_at"] <= start + timedelta(days=14)
+
+    later = start + timedelta(days=13, hours=1)
+    rolled = planned(db, later, kind="practice")
+
+    assert later + timedelta(days=13) < rolled[-1]["due_at"] <= later + timedelta(days=14)
+    assert {r["status"] for r in rolled if r["due_at"] < later - timedelta(days=2)} == {"expired"}
+    assert {r["status"] for r in rolled if r["due_at"] > later} == {"pending"}
