@@ -48,8 +48,11 @@ def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
 
 
 def field_errors(data: dict) -> dict[str, list[str]]:
-    """webargs reports {"json": {...}, "query": {...}, "headers": {...}}; drop the location."""
-    errors = data.get("errors") or data.get("messages") or {}
+    """`errors` (from `reject`) are keyed by field path already; webargs' `messages`
+    are {"json": {...}, "query": {...}, "headers": {...}}: drop the location."""
+    if data.get("errors"):
+        return flatten(data["errors"])
+    errors = data.get("messages") or {}
     merged: dict[str, list[str]] = {}
     for location in errors.values() if isinstance(errors, dict) else [errors]:
         merged.update(flatten(location))

@@ -1,9 +1,14 @@
 """The base of every service's app factory: Flask, flask-smorest, errors, auth, health, docs."""
 from __future__ import annotations
 
+import logging
+import threading
+from typing import Callable
+
 import flask_swagger_ui
 from flask import Flask, send_from_directory
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pymongo.errors import PyMongoError
 
 from shared import jsonlog, mongo
 from shared.auth import SECURITY_SCHEME
@@ -12,6 +17,7 @@ from shared.errors import PlatformApi, register_unexpected_errors
 from shared.health import blueprint as health_blueprint
 
 SWAGGER_DIST = flask_swagger_ui.__path__[0] + "/dist"
+log = logging.getLogger(__name__)
 
 
 def create_service_app(settings: Settings, title: str, description: str, db=None, config: dict | None = None):
@@ -51,3 +57,23 @@ def create_service_app(settings: Settings, title: str, description: str, db=None
 
 def service_db(app):
     return app.extensions["db"]
+
+
+def on_first_request(app, *steps: Callable[[], None]) -> None:
+    """Run `steps` (e.g. ensuring indexes) before the first request, and again until they succeed.
+
+    Nothing connects while the app is built; a store that is not up yet only
+    delays the steps to a later request.
+    """
+    done = threading.Event()
+
+    @app.before_request
+    def run_first_request_steps():
+        if done.is_set():
+            return
+        try:
+            for step in steps:
+                step()
+            done.set()
+        except PyMongoError as error:
+            log.warning("first-request steps not done yet", extra={"error": type(error).__name__})

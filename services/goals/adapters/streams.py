@@ -20,6 +20,7 @@ SOURCE = "/therapy-goals/goals-service"
 class Stream:
     events: list          # domain events, in order
     envelopes: list[CloudEvent]
+    cached: bool = False  # read from a process's cache (adapters/stream_cache.py), not the store
 
     @property
     def version(self) -> int:

@@ -10,13 +10,13 @@ from datetime import date
 from .errors import IncompleteGasLevels, InvalidRecurrenceRule, TargetEqualsBaseline
 from .events import GoalCreated, Measure, PlannedMilestone
 from .rules import not_in_past, valid_choice, valid_id, valid_number, valid_text
+from shared import recurrence
 from shared.events.vocabulary import CATEGORIES, GAS_KEYS, PRIORITIES
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
 GAS_LEVEL_MAX = 500
 RRULE_MAX = 500
-_FREQUENCIES = {"SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 
 
 def create_goal(
@@ -105,14 +105,11 @@ def valid_gas_levels(levels: Mapping | None) -> dict[str, str] | None:
 
 
 def valid_rrule(rule: str | None) -> str | None:
-    """A minimal RFC 5545 check (NAME=VALUE parts, a known FREQ); full parsing is elsewhere."""
+    """The practice rule, checked by the one RFC 5545 validation the reminders service shares."""
     if rule is None:
         return None
     rule = valid_text(rule, "practice_rrule", RRULE_MAX)
-    body = rule.upper().removeprefix("RRULE:")
-    parts = [part.partition("=") for part in body.split(";")]
-    if not all(name and sign and value for name, sign, value in parts):
-        raise InvalidRecurrenceRule(detail="NAME=VALUE parts separated by ';'")
-    if dict((name, value) for name, _, value in parts).get("FREQ") not in _FREQUENCIES:
-        raise InvalidRecurrenceRule(detail="a FREQ such as DAILY or WEEKLY")
-    return rule
+    try:
+        return recurrence.validate_rrule(rule)
+    except recurrence.InvalidRecurrence as error:
+        raise InvalidRecurrenceRule(detail=error.detail) from None

@@ -1,0 +1,83 @@
+"""The listing read model: a summary per goal (`goal_index`) and each session (`session_index`).
+
+Written by the command side right after a successful append, with the
+aggregate's version. A goal's summary is written only when it changes (reaching a
+milestone leaves it as it was: GET the goal for its milestones and version). An
+update only lands while the stored version is lower, so a late or repeated write
+never moves a document backwards; a first version is a plain insert. The
+collections hold nothing the event store does not: `python -m services.goals.reindex`
+derives them again from the stored commits (after a crash between an append and
+its index write; to change the documents' shape, drop the collections first).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from services.goals.domain import codec
+
+GOAL_INDEX = "goal_index"
+SESSION_INDEX = "session_index"
+INTERNAL = {"_id": 0, "clinic_id": 0}
+SUMMARY = ("goal_id", "client_id", "clinician_id", "title", "category", "priority", "target_date",
+           "lifecycle_status", "achievement_status", "created_at")
+
+
+def goal_summary(goal) -> dict:
+    """What a listing shows of a goal (JSON-ready)."""
+    summary = {name: getattr(goal, name) for name in SUMMARY}
+    iso = {name: value.isoformat() for name, value in summary.items() if isinstance(value, (date, datetime))}
+    return {**summary, **iso, "milestones_total": len(goal.milestones)}
+
+
+class ReadModel:
+    def __init__(self, db: Database):
+        self.goals, self.sessions = db[GOAL_INDEX], db[SESSION_INDEX]
+
+    def ensure_indexes(self) -> None:
+        for collection, newest in ((self.goals, "created_at"), (self.sessions, "occurred_at")):
+            collection.create_index([("clinic_id", ASCENDING), ("client_id", ASCENDING), (newest, DESCENDING)])
+            collection.create_index([("clinic_id", ASCENDING), (newest, DESCENDING)])
+
+    def goal_changed(self, clinic_id: str, before, after) -> None:
+        """Store the goal's summary if `after` changed it (`before` is None for a new goal)."""
+        summary = goal_summary(after)
+        if before is None or goal_summary(before) != summary:
+            _record(self.goals, clinic_id, after.goal_id, after.version, summary)
+
+    def record_session(self, clinic_id: str, session) -> None:
+        _record(self.sessions, clinic_id, session.session_id, session.version, codec.to_data(session))
+
+    def list_goals(self, clinic_id: str, page: int, page_size: int, client_id: str | None = None,
+                   status: str | None = None) -> dict:
+        """A page of the clinic's goals, newest first; `status` is the lifecycle status."""
+        query = _matching(clinic_id, client_id=client_id, lifecycle_status=status)
+        return _page(self.goals, query, "created_at", page, page_size, {**INTERNAL, "version": 0})
+
+    def list_sessions(self, clinic_id: str, page: int, page_size: int, client_id: str | None = None) -> dict:
+        """A page of the clinic's sessions, latest first."""
+        return _page(self.sessions, _matching(clinic_id, client_id=client_id), "occurred_at", page, page_size, INTERNAL)
+
+
+def _record(collection, clinic_id: str, doc_id: str, version: int, fields: dict) -> None:
+    document = {**fields, "clinic_id": clinic_id, "version": version}
+    try:
+        if version == 1:
+            collection.insert_one({"_id": doc_id, **document})
+        else:
+            collection.update_one({"_id": doc_id, "version": {"$lt": version}}, {"$set": document}, upsert=True)
+    except DuplicateKeyError:
+        pass  # the stored version is as new or newer: nothing to do
+
+
+def _matching(clinic_id: str, **optional) -> dict:
+    return {"clinic_id": clinic_id, **{name: value for name, value in optional.items() if value is not None}}
+
+
+def _page(collection, query: dict, newest: str, page: int, page_size: int, hidden: dict) -> dict:
+    cursor = collection.find(query, hidden).sort([(newest, DESCENDING), ("_id", DESCENDING)])
+    items = list(cursor.skip((page - 1) * page_size).limit(page_size))
+    return {"items": items, "page": page, "page_size": page_size, "total": collection.count_documents(query)}

@@ -1,0 +1,44 @@
+"""Date and time fields of the API: ISO 8601, within years that make sense for therapy records.
+
+They dump domain values (``date``/``datetime``) and read-model values (already
+ISO strings) alike, so one response schema serves both.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from marshmallow import ValidationError, fields
+
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def not_in_the_future(moment: datetime) -> None:
+    if moment > datetime.now(timezone.utc) + CLOCK_SKEW:
+        raise ValidationError("Must not be in the future.")
+
+
+def _sensible_year(value) -> None:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(f"Must be in the years {EARLIEST_YEAR} to {LATEST_YEAR}.")
+
+
+class Date(fields.Date):
+    """A calendar date, e.g. 2025-06-30."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=_sensible_year, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value if isinstance(value, str) else super()._serialize(value, attr, obj, **kwargs)
+
+
+class DateTime(fields.AwareDateTime):
+    """A date and time with its UTC offset, e.g. 2025-06-30T14:00:00+01:00."""
+
+    def __init__(self, validate=(), **kwargs):
+        checks = [_sensible_year, *([validate] if callable(validate) else validate)]
+        super().__init__(format="iso", validate=checks, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value if isinstance(value, str) else super()._serialize(value, attr, obj, **kwargs)

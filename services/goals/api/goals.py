@@ -1,0 +1,34 @@
+"""Goals: set a goal for a client, read it with its version, list the clinic's goals."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.goals.api import schemas as s
+from services.goals.api.http import CREATE, IDEMPOTENCY_KEY, actor, command, listing, new_id, reader, service
+from services.goals.api.http import versioned
+
+blp = Blueprint("goals", __name__, url_prefix="/v1/goals", description="Therapy goals: what therapy is for")
+
+
+@blp.route("")
+class Goals(MethodView):
+    @command(blp, s.GoalRequest, s.Goal, status=201, errors=CREATE, headers=(IDEMPOTENCY_KEY,))
+    def post(self, goal_fields):
+        """Set a new goal for a client"""
+        goal = service().create_goal(actor(), new_id(), goal_fields)
+        return versioned(goal, goal.version, 201, location=f"/v1/goals/{goal.goal_id}")
+
+    @listing(blp, s.GoalQuery, s.GoalPage)
+    def get(self, parameters):
+        """List the clinic's goals, newest first (filter by client and lifecycle status)"""
+        return service().list_goals(actor(), **parameters)
+
+
+@blp.route("/<goal_id>")
+class Goal(MethodView):
+    @reader(blp, s.Goal)
+    def get(self, goal_id):
+        """Read a goal: its current state and version (also the ETag)"""
+        goal = service().goal(actor(), goal_id)
+        return versioned(goal, goal.version)

@@ -1,0 +1,90 @@
+"""What every goals view needs from HTTP: the actor, versions (ETag/If-Match), new ids, and the
+decorator stacks of the three kinds of operation (a command, a read, a listing)."""
+from __future__ import annotations
+
+import re
+import uuid
+from http import HTTPStatus
+
+from flask import current_app, g, request
+from flask_smorest import Blueprint
+
+from services.goals.api.idempotency import idempotent
+from services.goals.service import Actor, GoalsService
+from shared.auth import STAFF, principal, requires
+from shared.queries import no_query, query
+
+staff_only = requires(*STAFF)
+CREATE, CHANGE = (400, 401, 403, 409), (400, 401, 403, 404, 409, 412)
+_CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
+_ID_NAMESPACE = uuid.UUID("6f1f3c36-8d7e-4c55-9d55-1b6a1e0f2d7a")
+
+ETAG = {"ETag": {"description": 'The version, e.g. "3"; send it back in If-Match', "schema": {"type": "string"}}}
+IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
+            "description": 'The ETag of the version the change is based on, e.g. "3"; 412 when stale'}
+IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False,
+                   "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                   "description": "Retrying with the same key returns the first answer; nothing is recorded twice"}
+
+
+def service() -> GoalsService:
+    return current_app.extensions["goals_service"]
+
+
+def actor() -> Actor:
+    """The clinic and user of the bearer token, and the request's correlation id."""
+    given = request.headers.get("X-Correlation-ID", "")
+    correlation_id = given if _CORRELATION_ID.fullmatch(given) else str(uuid.uuid4())
+    return Actor(principal().clinic_id, principal().subject, correlation_id)
+
+
+def expected_versions() -> frozenset[int] | None:
+    """The versions If-Match accepts (strong comparison); None when absent or `*`."""
+    if_match = request.if_match
+    if not if_match or if_match.star_tag:
+        return None
+    tags = (tag or "" for tag in if_match.as_set())  # werkzeug reads `""` as None
+    return frozenset(int(tag) for tag in tags if tag.isascii() and tag.isdigit() and len(tag) < 19)
+
+
+def new_id() -> str:
+    """A new resource id; derived from the Idempotency-Key when there is one (see adapters/idempotency)."""
+    claimed = g.get("idempotency_record")
+    return str(uuid.uuid5(_ID_NAMESPACE, claimed) if claimed else uuid.uuid4())
+
+
+def versioned(body, version: int, status: int = 200, location: str | None = None):
+    """A view's answer with the strong ETag of `version` (and a Location for a 201)."""
+    headers = {"ETag": f'"{version}"', **({"Location": location} if location else {})}
+    return body, status, headers
+
+
+def command(blp: Blueprint, body, answer, status: int = 200, errors=CHANGE, headers=(IDEMPOTENCY_KEY, IF_MATCH),
+            body_required: bool = True):
+    """A POST: staff only, Idempotency-Key, no query parameters, `body` in, `answer` out with its ETag."""
+    return _stack(blp.doc(parameters=list(headers)), staff_only, idempotent, no_query(blp),
+                  blp.arguments(body, required=body_required), _answers(blp, errors),
+                  blp.response(status, answer, headers=ETAG))
+
+
+def reader(blp: Blueprint, answer):
+    """A GET of one resource: staff only, no query parameters, `answer` out with its ETag."""
+    return _stack(staff_only, no_query(blp), _answers(blp, (401, 403, 404)), blp.response(200, answer, headers=ETAG))
+
+
+def listing(blp: Blueprint, parameters, page):
+    """A GET of a list: staff only, query `parameters` in, a `page` out."""
+    return _stack(staff_only, query(blp, parameters), _answers(blp, (401, 403)), blp.response(200, page))
+
+
+def _answers(blp: Blueprint, statuses):
+    return _stack(*(blp.alt_response(status, response=HTTPStatus(status).name) for status in statuses))
+
+
+def _stack(*decorators):
+    """The decorators applied as if written one above the other, the first outermost."""
+    def decorate(view):
+        for decorator in reversed(decorators):
+            view = decorator(view)
+        return view
+    return decorate

@@ -1,0 +1,42 @@
+"""Changes to a goal: add a milestone, reach one, change the goal's status (If-Match aware)."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.goals.api import schemas as s
+from services.goals.api.http import actor, command, expected_versions, new_id, service, versioned
+
+blp = Blueprint("milestones", __name__, url_prefix="/v1/goals", description="Milestones and status of a goal")
+
+
+@blp.route("/<goal_id>/milestones")
+class Milestones(MethodView):
+    @command(blp, s.MilestoneRequest, s.MilestoneCreated, status=201)
+    def post(self, milestone, goal_id):
+        """Add a milestone to a goal"""
+        milestone_id = new_id()
+        goal = service().add_milestone(actor(), goal_id, milestone_id, milestone, expected_versions())
+        body = {**asdict(goal.milestone(milestone_id)), "goal_id": goal_id, "version": goal.version}
+        return versioned(body, goal.version, 201, location=f"/v1/goals/{goal_id}")
+
+
+@blp.route("/<goal_id>/milestones/<milestone_id>/reached")
+class MilestoneReached(MethodView):
+    @command(blp, s.ReachedRequest, s.Goal, body_required=False)
+    def post(self, reached, goal_id, milestone_id):
+        """Record that a milestone was reached (409 when it already was)"""
+        goal = service().reach_milestone(actor(), goal_id, milestone_id, reached.get("reached_at"),
+                                         expected_versions())
+        return versioned(goal, goal.version)
+
+
+@blp.route("/<goal_id>/status")
+class GoalStatus(MethodView):
+    @command(blp, s.StatusRequest, s.Goal)
+    def post(self, change, goal_id):
+        """Change the goal's lifecycle and/or achievement status, with a coded reason"""
+        goal = service().change_status(actor(), goal_id, change, expected_versions())
+        return versioned(goal, goal.version)

@@ -1,0 +1,190 @@
+"""Request and response schemas of the goals API (field names as issue 4 names them).
+
+Requests refuse unknown fields (marshmallow's default); the domain checks what a
+schema cannot (blank titles, dates in the past, item 9 above the PHQ-9 total...).
+"""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, post_load, validate
+
+from services.goals.api.fields import Date, DateTime, not_in_the_future
+from services.goals.domain.goal_creation import DESCRIPTION_MAX, GAS_LEVEL_MAX, RRULE_MAX, TITLE_MAX
+from shared.events import vocabulary as v
+from shared.queries import Page
+
+ID = {"validate": validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$",
+                                  error="1-64 letters, digits, '.', '_', ':' or '-'."),
+      "metadata": {"example": "client-42"}}
+
+
+def _text(max_length: int, **kwargs):
+    return fields.String(validate=validate.Length(max=max_length), **kwargs)
+
+
+def _choice(values, **kwargs):
+    return fields.String(validate=validate.OneOf(values), **kwargs)
+
+
+def _score(high: int):
+    return fields.Integer(strict=True, allow_none=True, load_default=None, validate=validate.Range(0, high))
+
+
+class Measure(Schema):
+    name = _text(100, required=True)
+    baseline = fields.Float(required=True)
+    target = fields.Float(required=True)
+    unit = _text(30, required=True, metadata={"example": "panic attacks per week"})
+
+
+class GasLevels(Schema):
+    class Meta:
+        include = {key: _text(GAS_LEVEL_MAX, required=True, data_key=key) for key in v.GAS_KEYS}
+
+
+class MilestoneRequest(Schema):
+    title = _text(TITLE_MAX, required=True)
+    due_date = Date(required=True)
+
+
+class GoalRequest(Schema):
+    client_id = fields.String(required=True, **ID)
+    clinician_id = fields.String(load_default=None, **ID, allow_none=True)
+    title = _text(TITLE_MAX, required=True)
+    description = _text(DESCRIPTION_MAX, load_default="")
+    category = _choice(v.CATEGORIES, required=True)
+    priority = _choice(v.PRIORITIES, load_default="medium")
+    target_date = Date(required=True)
+    measure = fields.Nested(Measure, allow_none=True, load_default=None)
+    milestones = fields.List(fields.Nested(MilestoneRequest), load_default=list, validate=validate.Length(max=50))
+    gas_levels = fields.Nested(GasLevels, allow_none=True, load_default=None)
+    practice_rrule = _text(RRULE_MAX, allow_none=True, load_default=None, metadata={"example": "FREQ=DAILY;BYHOUR=9"})
+
+
+class ReachedRequest(Schema):
+    reached_at = DateTime(load_default=None, allow_none=True, validate=not_in_the_future,
+                          metadata={"description": "When it was reached; defaults to now"})
+
+
+class StatusRequest(Schema):
+    lifecycle_status = _choice(v.LIFECYCLE_STATUSES, load_default=None, allow_none=True)
+    achievement_status = _choice(v.ACHIEVEMENT_STATUSES, load_default=None, allow_none=True)
+    reason = _choice(v.STATUS_REASONS, required=True)
+
+
+class GoalRating(Schema):
+    goal_id = fields.String(required=True, **ID)
+    rating = fields.Integer(strict=True, allow_none=True, load_default=None, validate=validate.Range(-2, 2))
+
+
+class SessionMeasures(Schema):
+    phq9 = _score(27)
+    phq9_item9 = _score(3)
+    gad7 = _score(21)
+
+
+class SessionRequest(Schema):
+    client_id = fields.String(required=True, **ID)
+    clinician_id = fields.String(load_default=None, allow_none=True, **ID)
+    occurred_at = DateTime(required=True)
+    duration_minutes = fields.Integer(strict=True, required=True, validate=validate.Range(1, 600))
+    attendance = _choice(v.ATTENDANCES, required=True)
+    modality = _choice(v.MODALITIES, required=True)
+    goals = fields.List(fields.Nested(GoalRating), load_default=list, validate=validate.Length(max=50))
+    measures = fields.Nested(SessionMeasures, load_default=dict)
+    next_session_at = DateTime(load_default=None, allow_none=True)
+
+    @post_load
+    def as_command(self, data: dict, **_) -> dict:
+        """The domain's inputs: (goal_id, rating) pairs and the scores as keywords."""
+        ratings = [(item["goal_id"], item.get("rating")) for item in data.pop("goals")]
+        scores = {**dict.fromkeys(SessionMeasures().fields), **data.pop("measures")}
+        return {**data, **scores, "goals": ratings}
+
+
+# --- queries -------------------------------------------------------------------
+
+
+class SessionQuery(Page):
+    client_id = fields.String(**ID)
+
+
+class GoalQuery(SessionQuery):
+    status = _choice(v.LIFECYCLE_STATUSES, metadata={"description": "Lifecycle status"})
+
+
+# --- responses -----------------------------------------------------------------
+
+
+class Milestone(MilestoneRequest):
+    milestone_id = fields.String(required=True)
+    reached_at = DateTime(required=True, allow_none=True)
+
+
+class Goal(GoalRequest):
+    goal_id = fields.String(required=True)
+    lifecycle_status = _choice(v.LIFECYCLE_STATUSES, required=True,
+                               metadata={"description": "FHIR Goal.lifecycleStatus"})
+    achievement_status = _choice(v.ACHIEVEMENT_STATUSES, required=True,
+                                 metadata={"description": "FHIR Goal.achievementStatus"})
+    milestones = fields.List(fields.Nested(Milestone), required=True)
+    version = fields.Integer(required=True, metadata={"description": "Events in the goal's stream; the ETag"})
+    created_at = DateTime(required=True)
+
+
+class MilestoneCreated(Milestone):
+    goal_id = fields.String(required=True)
+    version = fields.Integer(required=True, metadata={"description": "The goal's version after the change"})
+
+
+class Session(SessionRequest):
+    session_id = fields.String(required=True)
+    version = fields.Integer(required=True)
+
+
+class GoalSummary(Schema):
+    """A goal as listed; GET the goal for its milestones, measure, GAS levels and version."""
+    goal_id = fields.String(required=True)
+    client_id = fields.String(required=True)
+    clinician_id = fields.String(required=True)
+    title = fields.String(required=True)
+    category = fields.String(required=True)
+    priority = fields.String(required=True)
+    target_date = Date(required=True)
+    lifecycle_status = fields.String(required=True)
+    achievement_status = fields.String(required=True)
+    milestones_total = fields.Integer(required=True)
+    created_at = DateTime(required=True)
+
+
+def _page_of(item: type[Schema], name: str) -> type[Schema]:
+    """A page of a listing: {"items": [...], "page": n, "page_size": n, "total": n}."""
+    return Page.from_dict({"items": fields.List(fields.Nested(item), required=True),
+                           "total": fields.Integer(required=True)}, name=name)
+
+
+GoalPage = _page_of(GoalSummary, "GoalPage")
+SessionPage = _page_of(Session, "SessionPage")
+
+
+class CloudEvent(Schema):
+    """A stored event, CloudEvents 1.0 structured JSON (extensions: docs/architecture.md)."""
+    specversion = fields.String(required=True)
+    id = fields.String(required=True)
+    type = fields.String(required=True)
+    source = fields.String(required=True)
+    subject = fields.String(required=True)
+    time = fields.String(required=True)
+    datacontenttype = fields.String(required=True)
+    schemaversion = fields.Integer(required=True)
+    clinicid = fields.String(required=True)
+    sequence = fields.Integer(required=True)
+    partitionkey = fields.String(required=True)
+    correlationid = fields.String()
+    causationid = fields.String()
+    data = fields.Dict(required=True)
+
+
+class GoalEvents(Schema):
+    goal_id = fields.String(required=True)
+    version = fields.Integer(required=True)
+    events = fields.List(fields.Nested(CloudEvent), required=True)

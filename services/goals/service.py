@@ -1,0 +1,156 @@
+"""The goals service's use cases. Each one loads a stream, lets the domain decide, and saves.
+
+The caller (the HTTP edge) passes the `Actor` (clinic and user from the token),
+validated inputs, and optionally the versions it expects (If-Match). A command
+is first decided on this process's cached stream when there is one; if that
+decision fails in any way it is taken again on a fresh load, so only the store's
+state ever refuses a command. Without an expectation, a command that lost a race
+to another writer is decided again on the new state (nothing is lost; invariants
+still hold); with one, the caller hears 412 (stale) or 409 (lost race).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from functools import reduce
+
+from services.goals.domain import goal as goals
+from services.goals.domain import session as sessions
+from services.goals.domain.errors import DomainError, GoalNotFound
+from services.goals.domain.events import GoalCreated, SessionLogged
+from shared.eventstore import ConcurrencyConflict
+
+ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Actor:
+    clinic_id: str
+    user_id: str
+    correlation_id: str | None = None
+
+
+class StaleVersion(Exception):
+    """The aggregate is not at a version the caller expects (If-Match)."""
+
+
+class SessionNotFound(DomainError):
+    kind = "not-found"
+    code = "session-not-found"
+    field = "session_id"
+
+
+class UnknownGoalOfClient(DomainError):
+    code = "unknown-goal"
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _with_clinician(actor: Actor, command: dict) -> dict:
+    """The command with its clinician: the one named, else the signed-in user."""
+    return {**command, "clinician_id": command.get("clinician_id") or actor.user_id}
+
+
+class GoalsService:
+    def __init__(self, streams, read_model, clock=utc_now):
+        """`streams` is a CachedStreams (adapters/stream_cache.py); capacity 0 caches nothing."""
+        self.streams, self.read_model, self.clock = streams, read_model, clock
+
+    def today(self) -> date:
+        """The earliest date anywhere on Earth now (UTC-12): 'in the past' means past everywhere."""
+        return (self.clock() - timedelta(hours=12)).date()
+
+    # --- goals ---------------------------------------------------------------
+
+    def create_goal(self, actor: Actor, goal_id: str, command: dict):
+        events = goals.create_goal(goal_id=goal_id, today=self.today(), **_with_clinician(actor, command))
+        return self._save_goal(actor, None, None, events)
+
+    def add_milestone(self, actor: Actor, goal_id: str, milestone_id: str, command: dict, expected=None):
+        return self._change_goal(actor, goal_id, expected, lambda goal: goals.add_milestone(
+            goal, milestone_id, command["title"], command["due_date"], self.today()))
+
+    def reach_milestone(self, actor: Actor, goal_id: str, milestone_id: str, reached_at=None, expected=None):
+        moment = reached_at or self.clock()
+        return self._change_goal(actor, goal_id, expected,
+                                 lambda goal: goals.reach_milestone(goal, milestone_id, moment))
+
+    def change_status(self, actor: Actor, goal_id: str, command: dict, expected=None):
+        return self._change_goal(actor, goal_id, expected, lambda goal: goals.change_status(goal, **command))
+
+    def goal(self, actor: Actor, goal_id: str):
+        """The goal's current state in the store (with `version` and `created_at`), or GoalNotFound."""
+        return self._goal(self._goal_stream(actor, goal_id, fresh=True))
+
+    def goal_events(self, actor: Actor, goal_id: str) -> list:
+        """The goal stream's CloudEvents in order."""
+        return self._goal_stream(actor, goal_id, fresh=True).envelopes
+
+    def list_goals(self, actor: Actor, **query) -> dict:
+        return self.read_model.list_goals(actor.clinic_id, **query)
+
+    def _goal_stream(self, actor: Actor, goal_id: str, fresh: bool):
+        """The goal's stream in the actor's clinic; GoalNotFound for no goal (or a session's id)."""
+        stream = self.streams.load(actor.clinic_id, goal_id, fresh=fresh)
+        if not stream.events or not isinstance(stream.events[0], GoalCreated):
+            raise GoalNotFound(detail="an existing goal")
+        return stream
+
+    @staticmethod
+    def _goal(stream):
+        return goals.fold(stream.events, created_at=datetime.fromisoformat(stream.created_at))
+
+    def _change_goal(self, actor: Actor, goal_id: str, expected, decide):
+        for attempt in range(1, ATTEMPTS + 1):
+            stream = self._goal_stream(actor, goal_id, fresh=attempt > 1)
+            goal = self._goal(stream)
+            try:
+                if expected is not None and goal.version not in expected:
+                    raise StaleVersion(goal_id)
+                return self._save_goal(actor, stream, goal, decide(goal))
+            except (DomainError, StaleVersion, ConcurrencyConflict) as refusal:
+                lost_race = isinstance(refusal, ConcurrencyConflict) and expected is None
+                if attempt == ATTEMPTS or not (stream.cached or lost_race):
+                    raise
+
+    def _save_goal(self, actor: Actor, stream, goal, events: list):
+        if not events:
+            return goal
+        stored = self.streams.append(actor.clinic_id, events[0].goal_id, events[0].client_id, stream, events,
+                                     correlation_id=actor.correlation_id)
+        changed = self._goal(stored) if goal is None else reduce(goals.apply, events, goal)
+        self.read_model.goal_changed(actor.clinic_id, goal, changed)
+        return changed
+
+    # --- sessions ------------------------------------------------------------
+
+    def log_session(self, actor: Actor, session_id: str, command: dict):
+        events = sessions.log_session(session_id=session_id, **_with_clinician(actor, command))
+        self._check_goals_of_client(actor, events[0])
+        self.streams.append(actor.clinic_id, session_id, events[0].client_id, None, events,
+                            correlation_id=actor.correlation_id)
+        session = sessions.fold(events)
+        self.read_model.record_session(actor.clinic_id, session)
+        return session
+
+    def session(self, actor: Actor, session_id: str):
+        stream = self.streams.load(actor.clinic_id, session_id, fresh=True)
+        if not stream.events or not isinstance(stream.events[0], SessionLogged):
+            raise SessionNotFound(detail="an existing session")
+        return sessions.fold(stream.events)
+
+    def list_sessions(self, actor: Actor, **query) -> dict:
+        return self.read_model.list_sessions(actor.clinic_id, **query)
+
+    def _check_goals_of_client(self, actor: Actor, logged: SessionLogged) -> None:
+        """A session rates only goals of its own client in the caller's clinic (a goal's client never changes,
+        so a cached stream answers as well as a fresh one)."""
+        for index, rating in enumerate(logged.goals):
+            try:
+                goal = self._goal(self._goal_stream(actor, rating.goal_id, fresh=False))
+            except GoalNotFound:
+                goal = None
+            if goal is None or goal.client_id != logged.client_id:
+                raise UnknownGoalOfClient(f"goals[{index}].goal_id", "a goal of this client")

@@ -1,0 +1,69 @@
+"""Every goals endpoint needs a valid bearer token of a clinician or clinic admin."""
+import time
+
+import jwt
+import pytest
+
+pytestmark = pytest.mark.integration
+
+OPERATIONS = [
+    ("post", "/v1/goals"),
+    ("get", "/v1/goals"),
+    ("get", "/v1/goals/g-1"),
+    ("post", "/v1/goals/g-1/milestones"),
+    ("post", "/v1/goals/g-1/milestones/m-1/reached"),
+    ("post", "/v1/goals/g-1/status"),
+    ("get", "/v1/goals/g-1/events"),
+    ("post", "/v1/sessions"),
+    ("get", "/v1/sessions"),
+    ("get", "/v1/sessions/s-1"),
+]
+
+
+def call(client, method: str, path: str, headers: dict):
+    return getattr(client, method)(path, json={} if method == "post" else None, headers=headers)
+
+
+@pytest.mark.parametrize("method, path", OPERATIONS)
+def test_no_token_is_unauthorized(client, method, path):
+    response = call(client, method, path, {})
+
+    assert response.status_code == 401 and response.is_json
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize("method, path", OPERATIONS)
+def test_a_partner_is_forbidden(client, auth, method, path):
+    response = call(client, method, path, auth(role="partner"))
+
+    assert response.status_code == 403 and response.json["code"] == 403
+
+
+def claims(**changes) -> dict:
+    return {"sub": "c", "clinic_id": "clinic-1", "role": "clinician", "exp": int(time.time()) + 60, **changes}
+
+
+@pytest.mark.parametrize("make_token", [
+    lambda secret: "not-a-jwt",
+    lambda secret: jwt.encode(claims(), "another-secret-" + secret, algorithm="HS256"),
+    lambda secret: jwt.encode(claims(exp=int(time.time()) - 10), secret, algorithm="HS256"),
+    lambda secret: jwt.encode(claims(), secret, algorithm="HS512"),
+    lambda secret: jwt.encode(claims(clinic_id=None), secret, algorithm="HS256"),
+    lambda secret: jwt.encode(claims(role="client"), secret, algorithm="HS256"),
+], ids=["garbage", "wrong-secret", "expired", "wrong-algorithm", "no-clinic", "unknown-role"])
+def test_a_bad_token_is_unauthorized(client, goals_settings, make_token):
+    token = make_token(goals_settings.jwt_secret)
+
+    response = client.get("/v1/goals", headers={"Authorization": f"Bearer {token}"})
+
+    assert response.status_code == 401 and response.json["code"] == 401
+
+
+def test_a_basic_auth_header_is_unauthorized(client):
+    assert client.get("/v1/goals", headers={"Authorization": "Basic dXNlcjpwYXNz"}).status_code == 401
+
+
+def test_a_clinic_admin_may_use_the_api(client, auth, goal_body):
+    response = client.post("/v1/goals", json=goal_body(), headers=auth(role="clinic_admin", sub="admin-1"))
+
+    assert response.status_code == 201 and response.json["clinician_id"] == "admin-1"
