@@ -56,6 +56,8 @@ class Profile:
 PROFILES = {
     "dev": Profile("dev", 9092, 9093, 27017),
     "test": Profile("test", 19092, 19093, 27117),
+    # a private broker that the broker-outage test stops and restarts (Kafka only)
+    "outage": Profile("outage", 29092, 29093, 27217),
 }
 
 
@@ -208,13 +210,18 @@ def start_kafka(profile: Profile) -> None:
             "-cp", f"{KAFKA_LIBS}/*"]
     if not (home / "kafka-data" / "meta.properties").exists():
         cluster_id = base64.urlsafe_b64encode(os.urandom(16)).rstrip(b"=").decode()
-        run(java + ["kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(props)])
+        run(java + ["kafka.tools.StorageTool", "format", f"--cluster-id={cluster_id}", "-c", str(props)])
     logfile = home / "kafka.log"
     logfile.write_bytes(b"")
     spawn(profile, "kafka", java + ["kafka.Kafka", str(props)])
     wait_for("Kafka", lambda: b"Kafka Server started" in logfile.read_bytes()
              or b"KafkaRaftServer started" in logfile.read_bytes(), 120, logfile)
     log(f"Kafka ready on {profile.kafka_bootstrap}")
+
+
+def stop_kafka(profile: Profile) -> None:
+    """Stop the profile's broker (its data stays: start_kafka resumes it)."""
+    terminate(profile, "kafka")
 
 
 # --- FerretDB ----------------------------------------------------------------

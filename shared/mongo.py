@@ -10,8 +10,12 @@ from shared.config import Settings
 
 
 def connect(settings: Settings, timeout_ms: int = 5000) -> MongoClient:
-    """A client that does not connect until first used (nothing connects at import)."""
-    return MongoClient(settings.mongodb_uri, serverSelectionTimeoutMS=timeout_ms,
+    """A client that does not connect until first used (nothing connects at import).
+
+    A socket timeout turns a stuck command (FerretDB can stall on large update
+    commands) into a NetworkTimeout that the callers retry, never a silent hang.
+    """
+    return MongoClient(settings.mongodb_uri, serverSelectionTimeoutMS=timeout_ms, socketTimeoutMS=60_000,
                        retryWrites=False, tz_aware=True, connect=False)
 
 

@@ -89,10 +89,18 @@ def to_operations(event: CloudEvent, change: Change) -> list:
     return [UpdateMany({**change.filter, **guard}, update)]
 
 
+# FerretDB 1.24 (SQLite) holds one pooled connection per single-document update that
+# matches until the whole update command ends, and a database's pool has 100: a
+# command modifying ~100 documents (or several concurrent ones) waits forever.
+# Bulks are therefore cut into commands of at most this many operations.
+MAX_OPERATIONS_PER_COMMAND = 25
+
+
 def write_batch(ctx: Context, changes: list[tuple[CloudEvent, Change]]) -> None:
-    """Bulk-write the changes, one ordered bulk per collection (order within a collection kept)."""
+    """Bulk-write the changes, ordered per collection (order within a collection kept), in small commands."""
     by_collection: dict[str, list] = defaultdict(list)
     for event, change in changes:
         by_collection[change.collection].extend(to_operations(event, change))
     for name, operations in by_collection.items():
-        ctx.collection(name).bulk_write(operations, ordered=True)
+        for start in range(0, len(operations), MAX_OPERATIONS_PER_COMMAND):
+            ctx.collection(name).bulk_write(operations[start:start + MAX_OPERATIONS_PER_COMMAND], ordered=True)

@@ -5,6 +5,8 @@ import contextlib
 import threading
 import time
 
+from kafka.admin import KafkaAdminClient
+
 from shared import consumer, kafka_clients, mongo
 from shared.config import Settings
 from shared.events.envelope import CloudEvent
@@ -73,3 +75,16 @@ def read_topic(settings: Settings, topic: str, expected: int, timeout: float = 3
     finally:
         reader.close()
     return records
+
+
+def delete_topics(settings: Settings) -> None:
+    """Delete every topic of the settings' private prefix (what a test created for itself)."""
+    if not settings.topic_prefix:
+        raise ValueError("refusing to delete topics: the settings have no private topic prefix")
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    try:
+        mine = [name for name in admin.list_topics() if name.startswith(settings.topic_prefix)]
+        if mine:
+            admin.delete_topics(mine)
+    finally:
+        admin.close()

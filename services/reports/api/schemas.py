@@ -1,0 +1,104 @@
+"""Response schemas of the reports API (what each field is, for the OpenAPI document)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from services.reports.api.schema_fields import COUNT, RATE, described, when
+from shared.events import vocabulary as v
+
+
+class MilestoneReportSchema(Schema):
+    milestone_id = fields.String()
+    title = fields.String(allow_none=True, metadata={"description": "Personal data (staff only)"})
+    due_date = fields.Date(allow_none=True)
+    reached_at = when("When it was reached (null: not yet)")
+    days_to_reach = fields.Integer(allow_none=True, metadata={
+        "description": "Calendar days (UTC) from when the milestone was set to when it was reached"})
+    reached_on_time = fields.Boolean(allow_none=True, metadata={"description": "Reached on or before its due date"})
+
+
+class RatingSchema(Schema):
+    at = when("When the rating session took place")
+    rating = fields.Integer(metadata={"description": "GAS attainment -2..+2 (0 = the expected outcome)"})
+    session_id = fields.String()
+
+
+class StatusChangeSchema(Schema):
+    at = when("When the status changed")
+    lifecycle_status = fields.String()
+    achievement_status = fields.String()
+    reason = fields.String()
+
+
+class GoalLineSchema(Schema):
+    goal_id = fields.String()
+    title = fields.String(allow_none=True, metadata={"description": "Personal data (staff only)"})
+    category = fields.String(allow_none=True, metadata={"enum": list(v.CATEGORIES)})
+    lifecycle_status = fields.String(allow_none=True, metadata={"enum": list(v.LIFECYCLE_STATUSES)})
+    achievement_status = fields.String(allow_none=True, metadata={"enum": list(v.ACHIEVEMENT_STATUSES)})
+    target_date = fields.Date(allow_none=True)
+    milestones_total = COUNT()
+    milestones_reached = COUNT()
+    latest_rating = fields.Integer(allow_none=True, metadata={"description": "Latest GAS rating -2..+2"})
+    latest_rating_at = when("When the latest rating was given")
+    milestones = fields.List(fields.Nested(MilestoneReportSchema))
+
+
+class GoalReportSchema(GoalLineSchema):
+    client_id = fields.String()
+    clinician_id = fields.String()
+    priority = fields.String(allow_none=True)
+    created_at = when("When the goal was set")
+    achieved_at = when("When the goal first counted as achieved (achieved or sustaining)")
+    ratings = fields.List(fields.Nested(RatingSchema), metadata={"description": "Rating history, oldest first"})
+    status_history = fields.List(fields.Nested(StatusChangeSchema))
+
+
+class SeriesPointSchema(Schema):
+    at = when("When the session took place")
+    score = fields.Integer()
+    band = fields.String(metadata={"description": "Severity band of the score"})
+    item9 = fields.Integer(allow_none=True, metadata={
+        "description": "PHQ-9 item 9 (thoughts of self-harm) 0..3; above 0 needs same-day attention"})
+
+
+class MeasureSchema(Schema):
+    series = fields.List(fields.Nested(SeriesPointSchema), metadata={"description": "One point per session, in time order"})
+    count = COUNT()
+    first = fields.Integer(allow_none=True, metadata={"description": "First score"})
+    latest = fields.Integer(allow_none=True, metadata={"description": "Latest score"})
+    change = fields.Integer(allow_none=True, metadata={"description": "latest - first (negative: fewer symptoms)"})
+    band = fields.String(allow_none=True, metadata={"description": "Severity band of the latest score"})
+    first_at = when("When the first score was taken")
+    latest_at = when("When the latest score was taken")
+
+
+class OutcomeSchema(Schema):
+    """NHS Talking Therapies outcome flags, first measurement to latest."""
+    has_paired_scores = described(fields.Boolean, "PHQ-9 or GAD-7 taken at least twice")
+    reliable_improvement = described(fields.Boolean, "PHQ-9 fell by >= 6 or GAD-7 by >= 4, neither rose as much")
+    reliable_deterioration = described(fields.Boolean, "PHQ-9 rose by >= 6 or GAD-7 by >= 4, neither fell as much")
+    recovery = described(fields.Boolean, "At caseness first (PHQ-9 >= 10 or GAD-7 >= 8), below both at the latest; "
+                                         "null when not at caseness first or without paired scores", allow_none=True)
+    reliable_recovery = described(fields.Boolean, "Recovery and reliable improvement", allow_none=True)
+
+
+class ClientReportSchema(OutcomeSchema):
+    client_id = fields.String()
+    goals_total = COUNT("Goals, not counting those entered in error")
+    goals_by_status = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                                  metadata={"description": "Goals per lifecycle status"})
+    goals_by_achievement_status = fields.Dict(keys=fields.String(), values=fields.Integer())
+    goals = fields.List(fields.Nested(GoalLineSchema))
+    sessions_attended = COUNT()
+    sessions_missed = COUNT("No-shows and late cancellations")
+    attendance_rate = RATE("attended / (attended + missed); null without sessions")
+    first_session_at = when("First logged session")
+    last_session_at = when("Latest logged session")
+    phq9 = fields.Nested(MeasureSchema, metadata={"description": "PHQ-9 (depression, 0-27)"})
+    gad7 = fields.Nested(MeasureSchema, metadata={"description": "GAD-7 (anxiety, 0-21)"})
+    gas_t_score = fields.Float(allow_none=True, metadata={
+        "description": "GAS T-score over the goals' latest ratings (unit weights, rho 0.3); null when none rated"})
+    gas_goals_rated = COUNT("Goals in the GAS T-score")
+    reminders_sent = COUNT()
+    reminders_failed = COUNT()

@@ -1,0 +1,39 @@
+"""The reports projection ("reports-projector"): goal and reminder events into report documents.
+
+Documents (see docs/reports.md): ``goal_progress`` per goal and ``client_summary``
+per client, each written only by its client's events (one partition). The
+clinician and clinic reports are computed from them on read. Handlers return
+changes only; the runtime (shared.projection) adds the idempotency guard.
+"""
+from __future__ import annotations
+
+from pymongo import ASCENDING
+
+from shared.events.topics import GOALS_EVENTS, REMINDERS_EVENTS
+from shared.projection import Context, Projection
+from services.reports.documents import CLIENT_SUMMARY, COLLECTIONS
+from services.reports.projection.goals import goal_created, goal_status_changed, milestone_added, milestone_reached
+from services.reports.projection.reminders import reminder_failed, reminder_sent
+from services.reports.projection.sessions import session_logged
+
+NAME = "reports-projector"
+
+HANDLERS = {
+    "goal-created": goal_created,
+    "milestone-added": milestone_added,
+    "milestone-reached": milestone_reached,
+    "goal-status-changed": goal_status_changed,
+    "session-logged": session_logged,
+    "reminder-sent": reminder_sent,
+    "reminder-failed": reminder_failed,
+}
+
+
+def create_indexes(ctx: Context) -> None:
+    """Indexes of the caseload and clinic reads (goal and client reports read documents by _id)."""
+    ctx.collection(CLIENT_SUMMARY).create_index([("clinic_id", ASCENDING), ("clinician_ids", ASCENDING)])
+
+
+def reports_projection() -> Projection:
+    return Projection(name=NAME, topics=(GOALS_EVENTS, REMINDERS_EVENTS), collections=COLLECTIONS,
+                      handlers=HANDLERS, setup=create_indexes)

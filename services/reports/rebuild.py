@@ -1,0 +1,22 @@
+"""Rebuild the report projections from the start of the event topics: `python -m services.reports.rebuild`.
+
+Stop the reports worker first (shared.replay refuses while its consumer group
+has members). Replays every event into fresh collections, swaps them in, then
+catches up; the API keeps serving the old collections meanwhile. Exit code 0 on
+success, 2 when the worker is still running.
+"""
+from __future__ import annotations
+
+import sys
+
+from shared import replay
+from shared.config import Settings
+from services.reports.projection import reports_projection
+
+
+def main(settings: Settings | None = None) -> int:
+    return replay.main(reports_projection(), settings or Settings(service="reports"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

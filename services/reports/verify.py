@@ -1,0 +1,93 @@
+"""Check the live report projections against a full replay: `python -m services.reports.verify`.
+
+Replays every event (the replay loop of shared.replay) into a scratch database
+``<database>_verify``, compares each collection document by document with the
+live one, prints the differences (ids and field paths, never values: they are
+personal data) and exits with 1 when there is any. The idempotency bookkeeping
+(``applied``) is ignored. Run it while the consumer has no lag: an event that
+arrives during the check shows up as a difference; a second run tells them apart.
+Unlike a rebuild it may run beside the worker: it never writes the live collections.
+"""
+from __future__ import annotations
+
+import sys
+
+from shared import jsonlog, kafka_clients, mongo
+from shared.config import Settings
+from shared.projection import Projection
+from shared.replay import _consume_until, _partitions, print_progress  # the replay loop, without the swap
+from shared.worker import build_applier
+from services.reports.projection import reports_projection
+
+BOOKKEEPING = frozenset({"applied"})
+SCRATCH_SUFFIX = "_verify"
+
+
+def differing_paths(live, replayed, prefix: str = "") -> list[str]:
+    """Field paths where two documents differ (a dict is compared field by field, anything else whole)."""
+    if isinstance(live, dict) and isinstance(replayed, dict):
+        paths = []
+        for key in sorted(set(live) | set(replayed), key=str):
+            if prefix == "" and key in BOOKKEEPING:
+                continue
+            paths += differing_paths(live.get(key), replayed.get(key), f"{prefix}.{key}" if prefix else str(key))
+        return paths
+    return [] if live == replayed else [prefix or "(document)"]
+
+
+def differences(name: str, live_documents, replayed_documents) -> list[str]:
+    """One line per document that is missing on either side or differs, naming the fields."""
+    live = {doc["_id"]: doc for doc in live_documents}
+    replayed = {doc["_id"]: doc for doc in replayed_documents}
+    lines = [f"{name} {key}: only in the live collection" for key in sorted(live.keys() - replayed.keys(), key=str)]
+    lines += [f"{name} {key}: missing from the live collection"
+              for key in sorted(replayed.keys() - live.keys(), key=str)]
+    for key in sorted(live.keys() & replayed.keys(), key=str):
+        paths = differing_paths(live[key], replayed[key])
+        if paths:
+            lines.append(f"{name} {key}: differs at {', '.join(paths)}")
+    return lines
+
+
+def replay_into(projection: Projection, settings: Settings, db, progress=print_progress) -> int:
+    """Apply every event up to the current end of the projection's topics into `db`; the records read."""
+    producer = kafka_clients.producer(settings)
+    consumer = kafka_clients.consumer(settings, group_id=None)
+    try:
+        partitions = _partitions(consumer, [settings.topic(name) for name in projection.topics])
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        applier = build_applier(projection, settings, db, producer, replaying=True)
+        return _consume_until(consumer, applier, consumer.end_offsets(partitions), progress)
+    finally:
+        consumer.close(autocommit=False)
+        producer.close()
+
+
+def verify(settings: Settings, db, progress=print_progress) -> list[str]:
+    """Replay into the scratch database, compare with `db`, drop the scratch database; the differences."""
+    projection = reports_projection()
+    scratch = db.client[db.name + SCRATCH_SUFFIX]
+    db.client.drop_database(scratch.name)
+    try:
+        replay_into(projection, settings, scratch, progress)
+        return [line for name in projection.collections
+                for line in differences(name, db[name].find(), scratch[name].find())]
+    finally:
+        db.client.drop_database(scratch.name)
+
+
+def main(settings: Settings | None = None) -> int:
+    settings = settings or Settings(service="reports")
+    jsonlog.configure(settings.log_level)
+    found = verify(settings, mongo.database(settings))
+    print(file=sys.stderr)  # after the progress line
+    for line in found:
+        print(line)
+    print(f"{len(found)} difference(s) between the live projections and a full replay"
+          if found else "the live projections match a full replay")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

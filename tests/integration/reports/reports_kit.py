@@ -1,0 +1,60 @@
+"""Helpers of the reports integration tests: private settings, waiting for the projector to catch up."""
+from __future__ import annotations
+
+import uuid
+
+from kafka import TopicPartition
+from kafka.admin import KafkaAdminClient
+
+from shared import kafka_clients, mongo
+from shared.config import Settings
+from tests.support import delete_topics, wait_until
+
+
+def private_settings() -> Settings:
+    """Settings of the reports service with a database and topics of their own."""
+    unique = uuid.uuid4().hex[:10]
+    return Settings(service="reports", mongodb_db_prefix=f"t{unique}", topic_prefix=f"t{unique}-",
+                    jwt_secret=f"reports-tests-secret-{unique}-0123456789")
+
+
+def remove(settings: Settings) -> None:
+    """Drop the private database and delete the private topics."""
+    mongo.connect(settings).drop_database(settings.database_name)
+    delete_topics(settings)
+
+
+def lag(settings: Settings, projection) -> int:
+    """Records on the projection's topics that its consumer group has not committed yet."""
+    group = settings.topic(projection.name)
+    reader = kafka_clients.consumer(settings, None)
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    try:
+        partitions = [TopicPartition(topic, p) for topic in map(settings.topic, projection.topics)
+                      for p in reader.partitions_for_topic(topic) or ()]
+        committed = admin.list_group_offsets(group).get(group, {})
+        return sum(end - max(getattr(committed.get(tp), "offset", 0), 0)
+                   for tp, end in reader.end_offsets(partitions).items())
+    finally:
+        reader.close()
+        admin.close()
+
+
+def wait_caught_up(settings: Settings, projection, timeout: float = 60) -> None:
+    """Wait until the projector has written and committed everything published so far."""
+    wait_until(lambda: lag(settings, projection) == 0, timeout=timeout, interval=0.3,
+               message="the reports projector to catch up")
+
+
+def wait_members(settings: Settings, projection, count: int, timeout: float = 30) -> None:
+    """Wait until the projection's consumer group is stable with `count` members sharing the partitions."""
+    group = settings.topic(projection.name)
+
+    def stable() -> bool:
+        admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+        try:
+            description = admin.describe_groups([group])[group]
+        finally:
+            admin.close()
+        return description["group_state"] == "Stable" and len(description["members"]) == count
+    wait_until(stable, timeout=timeout, interval=0.3, message=f"{count} members in {group}")

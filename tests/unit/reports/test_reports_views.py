@@ -1,0 +1,157 @@
+"""Report figures computed from stored documents (no store: documents written out by hand)."""
+from datetime import date, datetime, timezone
+
+from services.reports.read.client import client_view
+from services.reports.read.clinic import clinic_view
+from services.reports.read.clinician import clinician_view
+from services.reports.read.goal import goal_view
+from services.reports.read.measures import band_ranges, measure_view
+
+
+def at(day: int, month: int = 1) -> datetime:
+    return datetime(2025, month, day, 10, tzinfo=timezone.utc)
+
+
+def series(*scores, measure_band=lambda s: "x"):
+    return [{"at": f"2025-01-{n + 1:02d}T10:00:00Z", "score": s, "band": measure_band(s)} for n, s in enumerate(scores)]
+
+
+def goal_document(goal_id="goal-1", ratings=(), lifecycle="active", **extra):
+    return {"_id": goal_id, "goal_id": goal_id, "client_id": "client-1", "clinician_id": "clinician-1",
+            "title": "Speak up", "category": "anxiety", "priority": "medium", "lifecycle_status": lifecycle,
+            "achievement_status": "in-progress", "created_at": at(1), "target_date": "2025-04-01",
+            "ratings": [{"at": at(day), "rating": r, "session_id": f"s-{day}"} for day, r in ratings], **extra}
+
+
+def summary(goals=(), phq9=(), gad7=(), **extra):
+    return {"client_id": "client-1", "goals": {g["goal_id"]: {k: g[k] for k in (
+        "goal_id", "lifecycle_status", "achievement_status", "category")} for g in goals},
+        "phq9": list(phq9), "gad7": list(gad7), **extra}
+
+
+def test_goal_report_counts_milestones_and_the_days_taken_to_reach_each():
+    document = goal_document(milestones={
+        "m1": {"milestone_id": "m1", "title": "Ask one question", "due_date": "2025-01-15", "added_at": at(1),
+               "reached_at": at(11)},
+        "m2": {"milestone_id": "m2", "title": "Give an update", "due_date": "2025-01-08", "added_at": at(1)},
+        "m3": {"milestone_id": "m3", "title": "Chair a meeting", "due_date": "2025-02-01", "added_at": at(5),
+               "reached_at": at(3, 2)}})
+    report = goal_view(document)
+    assert (report["milestones_total"], report["milestones_reached"]) == (3, 2)
+    assert [m["milestone_id"] for m in report["milestones"]] == ["m2", "m1", "m3"]  # by due date
+    assert [m["days_to_reach"] for m in report["milestones"]] == [None, 10, 29]
+    assert [m["reached_on_time"] for m in report["milestones"]] == [None, True, False]
+    assert report["target_date"] == date(2025, 4, 1)
+
+
+def test_the_latest_rating_is_the_one_of_the_latest_session_not_the_last_logged():
+    report = goal_view(goal_document(ratings=[(10, 1), (3, -1)]))
+    assert report["latest_rating"] == 1 and report["latest_rating_at"] == at(10)
+    assert [r["rating"] for r in report["ratings"]] == [-1, 1]
+
+
+def test_client_gas_t_score_uses_each_goals_latest_rating():
+    goals = [goal_document("g1", [(1, -2), (8, 1)]), goal_document("g2", [(8, 1)]), goal_document("g3", [(8, 0)]),
+             goal_document("g4")]
+    report = client_view(summary(goals), goals)
+    assert report["gas_t_score"] == 59.13
+    assert report["gas_goals_rated"] == 3
+
+
+def test_goals_entered_in_error_leave_the_gas_t_score_and_the_goal_total():
+    goals = [goal_document(f"g{n}", [(8, -1)]) for n in (1, 2, 3)]
+    goals.append(goal_document("g4", [(8, 2)], lifecycle="entered-in-error"))
+    report = client_view(summary(goals), goals)
+    assert report["gas_t_score"] == 36.31
+    assert report["goals_total"] == 3
+    assert report["goals_by_status"] == {"active": 3, "entered-in-error": 1}
+
+
+def test_client_attendance_rate_counts_late_cancellations_and_no_shows_as_missed():
+    report = client_view(summary(sessions_attended=3, sessions_missed=1), [])
+    assert report["attendance_rate"] == 0.75
+    assert client_view(summary(), [])["attendance_rate"] is None
+
+
+def test_phq9_series_are_reported_in_time_order_with_first_latest_and_band():
+    stored = [{"at": "2025-02-01T10:00:00Z", "score": 9, "band": "mild"},
+              {"at": "2025-01-01T10:00:00Z", "score": 16, "band": "moderately-severe"}]
+    view = measure_view(stored)
+    assert [p["score"] for p in view["series"]] == [16, 9]
+    assert (view["first"], view["latest"], view["change"], view["band"]) == (16, 9, -7, "mild")
+
+
+def test_recovery_and_reliable_improvement_follow_the_nhs_thresholds():
+    recovered = client_view(summary(phq9=series(16, 9), gad7=series(9, 7)), [])
+    assert recovered["reliable_improvement"] and recovered["recovery"] is True
+    still_at_caseness = client_view(summary(phq9=series(16, 10)), [])
+    assert still_at_caseness["reliable_improvement"] is True and still_at_caseness["recovery"] is False
+    too_small = client_view(summary(gad7=series(12, 9)), [])
+    assert too_small["reliable_improvement"] is False and too_small["recovery"] is False
+
+
+def test_one_measurement_is_not_yet_an_outcome():
+    report = client_view(summary(phq9=series(20)), [])
+    assert report["has_paired_scores"] is False and report["recovery"] is None
+
+
+def entry(goal_id, lifecycle="active", clinician="clinician-1", category="anxiety", created=None, achieved=None):
+    """A goal's entry in a client summary."""
+    return {"goal_id": goal_id, "lifecycle_status": lifecycle, "achievement_status": "in-progress",
+            "category": category, "clinician_id": clinician, "created_at": created or at(1), "achieved_at": achieved}
+
+
+def client_summary(client_id, goals=(), by_clinician=None, by_month=None, phq9=()):
+    return {"client_id": client_id, "goals": {g["goal_id"]: g for g in goals}, "phq9": list(phq9),
+            "sessions_by_clinician": by_clinician or {}, "sessions_by_month": by_month or {}}
+
+
+def test_caseload_lists_the_clinicians_clients_goals_and_sessions():
+    c1 = client_summary("c1", [entry("g1"), entry("g2", "completed"), entry("g9", clinician="clinician-2")],
+                        {"clinician-1": {"sessions_attended": 3}, "clinician-2": {"sessions_missed": 4}},
+                        phq9=series(18, 11))
+    c2 = client_summary("c2", [entry("g3", "entered-in-error")], {"clinician-1": {"sessions_missed": 1}})
+    report = clinician_view("clinician-1", [c2, c1])
+    assert (report["clients_total"], report["goals_total"], report["goals_active"]) == (2, 2, 1)
+    assert report["goals_by_status"] == {"entered-in-error": 1, "active": 1, "completed": 1}
+    assert (report["sessions_attended"], report["sessions_missed"], report["attendance_rate"]) == (3, 1, 0.75)
+    assert (report["clients_with_paired_scores"], report["clients_reliably_improved"]) == (1, 1)
+    assert report["reliable_improvement_share"] == 1.0
+    assert [c["client_id"] for c in report["clients"]] == ["c1", "c2"]
+    assert report["clients"][0]["phq9_latest"] == 11 and report["clients"][1]["goals_total"] == 0
+
+
+def test_clinic_months_count_goals_set_and_first_achieved_and_sessions():
+    a = client_summary("a", [entry("g1", "completed", created=at(5), achieved=at(3, 2)),
+                             entry("g3", "entered-in-error", created=at(8))],
+                       by_month={"2025-01": {"sessions_attended": 4, "sessions_missed": 1},
+                                 "2025-02": {"sessions_attended": 1}})
+    b = client_summary("b", [entry("g2", category="depression", created=at(7, 2))],
+                       by_month={"2025-02": {"sessions_attended": 1}, "2024-12": {"sessions_attended": 9}})
+    report = clinic_view(["2025-01", "2025-02", "2025-03"], [a, b])
+    assert [(m["goals_set"], m["goals_achieved"], m["clients_seen"]) for m in report["months"]] == [
+        (1, 0, 1), (1, 1, 2), (0, 0, 0)]
+    assert (report["goals_set"], report["goals_achieved"], report["clients_seen"]) == (2, 1, 2)
+    assert (report["sessions_attended"], report["sessions_missed"]) == (6, 1)
+    assert report["attendance_rate"] == round(6 / 7, 4)
+    anxiety = next(line for line in report["categories"] if line["category"] == "anxiety")
+    assert (anxiety["goals_set"], anxiety["goals_achieved"]) == (1, 1)
+
+
+def test_clinic_share_reliably_improved_counts_clients_measured_in_the_period():
+    improved = client_summary("client-1", [entry("g1")], phq9=series(16, 8))
+    unchanged = client_summary("client-2", phq9=series(12, 11))
+    before_period = client_summary("client-3", phq9=[{"at": "2024-06-01T10:00:00Z", "score": 20, "band": "severe"},
+                                                     {"at": "2024-07-01T10:00:00Z", "score": 5, "band": "mild"}])
+    report = clinic_view(["2025-01"], [improved, unchanged, before_period])
+    assert (report["clients_measured"], report["clients_reliably_improved"]) == (2, 1)
+    assert report["reliable_improvement_share"] == 0.5
+    assert (report["clients_at_caseness_first"], report["clients_recovered"]) == (2, 1)
+    anxiety = next(line for line in report["categories"] if line["category"] == "anxiety")
+    assert anxiety["clients_reliably_improved"] == 1
+
+
+def test_chart_bands_are_read_off_the_scoring_guides():
+    assert band_ranges("gad7", 21) == [{"band": "minimal", "low": 0, "high": 4}, {"band": "mild", "low": 5, "high": 9},
+                                       {"band": "moderate", "low": 10, "high": 14},
+                                       {"band": "severe", "low": 15, "high": 21}]
