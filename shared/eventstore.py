@@ -66,5 +66,8 @@ class EventStore:
             [("committed_at", ASCENDING), ("stream_id", ASCENDING), ("first_version", ASCENDING)])
         return list(cursor.limit(limit))
 
+    def count_unpublished(self) -> int:
+        return self.commits.count_documents({"published": False})
+
     def mark_published(self, commit_ids: list[str]) -> None:
         self.commits.update_many({"_id": {"$in": commit_ids}}, {"$set": {"published": True}})

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from kafka import KafkaConsumer, KafkaProducer
+from kafka.errors import KafkaTimeoutError
 
 from shared.config import Settings
 
@@ -21,3 +22,21 @@ def consumer(settings: Settings, group_id: str | None, **overrides) -> KafkaCons
                    auto_offset_reset="earliest", max_poll_records=500, fetch_max_wait_ms=200,
                    session_timeout_ms=15_000, heartbeat_interval_ms=3_000)
     return KafkaConsumer(**{**options, **overrides})
+
+
+def acknowledged(producer: KafkaProducer, futures: list, stop=lambda: False) -> bool:
+    """Wait until the broker acknowledged every send (True) or `stop()` (False).
+
+    Raises the error of a send the broker refused or that timed out
+    (``delivery_timeout_ms``); while the broker is merely away it keeps waiting.
+    """
+    while not all(future.is_done for future in futures):
+        if stop():
+            return False
+        try:
+            producer.flush(timeout=1.0)
+        except KafkaTimeoutError:
+            pass  # still waiting for the broker
+    for future in futures:
+        future.get(timeout=0)
+    return True

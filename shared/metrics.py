@@ -11,9 +11,12 @@ CONSUMER_LAG = Gauge("consumer_lag", "Messages behind the end of the partition",
 BATCH_SECONDS = Histogram("consumer_batch_seconds", "Time to apply one batch", ["group"])
 RELAYED = Counter("events_relayed_total", "Events published to Kafka by the outbox relay")
 RELAY_ERRORS = Counter("relay_errors_total", "Relay rounds that failed and were retried")
+OUTBOX_BACKLOG = Gauge("outbox_unpublished_commits", "Stored commits not yet published to Kafka (the relay's lag)")
 
 
-def serve(port: int) -> None:
-    """Expose /metrics on the port (0 disables it)."""
+def serve(port: int, addr: str = "0.0.0.0"):
+    """Expose /metrics on the port (0 disables it); returns the server (``.shutdown()`` stops it) or None."""
     if port:
-        start_http_server(port)
+        server, _thread = start_http_server(port, addr)
+        return server
+    return None

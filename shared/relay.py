@@ -2,7 +2,10 @@
 
 Publishing may repeat (a crash after send, before marking) but never loses an
 event: a commit is marked published only after the broker acknowledged all of it.
-Consumers de-duplicate by the per-aggregate sequence.
+While Kafka is away a round keeps waiting for its acknowledgements (the producer
+retries until ``delivery_timeout_ms``) instead of sending the same events again,
+so an outage alone creates no duplicates. Consumers de-duplicate by the
+per-aggregate sequence anyway.
 """
 from __future__ import annotations
 
@@ -16,17 +19,23 @@ from shared.events import envelope
 from shared.events.registry import event_type
 from shared.events.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS
 from shared.eventstore import EventStore
-from shared.metrics import RELAYED, RELAY_ERRORS
+from shared.kafka_clients import acknowledged
+from shared.metrics import OUTBOX_BACKLOG, RELAYED, RELAY_ERRORS
 from shared.redaction import partner_view
 
 log = logging.getLogger(__name__)
 PARTNER_TOPICS = {GOALS_EVENTS: GOALS_PARTNER_EVENTS}
+STRUCTURED = b"application/cloudevents+json; charset=UTF-8"  # CloudEvents Kafka binding, structured mode
+
+
+def _never() -> bool:
+    return False
 
 
 def send_event(producer, event, topic_name=lambda name: name) -> list:
     """Send the event to its topic (and its partner view to the partner topic)."""
     topic = event_type(event.type).topic
-    headers = [("ce_type", event.type.encode()), ("ce_id", event.id.encode())]
+    headers = [("content-type", STRUCTURED), ("ce_type", event.type.encode()), ("ce_id", event.id.encode())]
     key = event.partitionkey.encode()
     futures = [producer.send(topic_name(topic), key=key, value=event.to_json(), headers=headers)]
     if topic in PARTNER_TOPICS:
@@ -35,32 +44,46 @@ def send_event(producer, event, topic_name=lambda name: name) -> list:
     return futures
 
 
-def relay_once(store: EventStore, producer, topic_name=lambda name: name, batch: int = 500) -> int:
+def relay_once(store: EventStore, producer, topic_name=lambda name: name, batch: int = 500, stop=_never) -> int:
     """Publish one batch of unpublished commits; return how many events were published."""
     commits = store.unpublished(batch)
+    OUTBOX_BACKLOG.set(len(commits) if len(commits) < batch else store.count_unpublished())
     if not commits:
         return 0
-    futures = [future for commit in commits for raw in commit["events"]
-               for future in send_event(producer, envelope.from_dict(raw), topic_name)]
-    producer.flush(timeout=30)
-    for future in futures:
-        future.get(timeout=0)  # raises if the broker did not acknowledge
+    futures: list = []
+    try:
+        for commit in commits:
+            for raw in commit["events"]:
+                futures.extend(send_event(producer, envelope.from_dict(raw), topic_name))
+    except KafkaError:
+        acknowledged(producer, futures, stop)  # let the earlier sends finish before a retry re-sends them
+        raise
+    if not acknowledged(producer, futures, stop):
+        return 0
     store.mark_published([commit["_id"] for commit in commits])
     count = sum(len(commit["events"]) for commit in commits)
     RELAYED.inc(count)
+    OUTBOX_BACKLOG.dec(len(commits))
     return count
 
 
 def run(store: EventStore, producer, stop, topic_name=lambda name: name, idle_sleep: float = 0.2) -> None:
-    """Relay until `stop()` is true; Kafka outages are waited out with backoff."""
+    """Relay until `stop()` is true; Kafka and store outages are waited out with backoff."""
     backoff = 0.5
     while not stop():
         try:
-            if relay_once(store, producer, topic_name) == 0:
-                time.sleep(idle_sleep)
+            if relay_once(store, producer, topic_name, stop=stop) == 0:
+                _sleep(idle_sleep, stop)
             backoff = 0.5
         except (KafkaError, PyMongoError) as error:
             RELAY_ERRORS.inc()
-            log.warning("relay waiting for Kafka or the store", extra={"error": type(error).__name__, "retry_in_s": backoff})
-            time.sleep(backoff)
+            log.warning("relay waiting for Kafka or the store", extra={"error": type(error).__name__,
+                                                                       "retry_in_s": backoff})
+            _sleep(backoff, stop)
             backoff = min(backoff * 2, 10)
+
+
+def _sleep(seconds: float, stop) -> None:
+    deadline = time.monotonic() + seconds
+    while not stop() and time.monotonic() < deadline:
+        time.sleep(min(0.1, seconds))

@@ -1,15 +1,21 @@
 """Rebuild a projection from the start of its topics into fresh collections, then swap.
 
+0. The projection's worker must be stopped (its consumer group without members):
+   FerretDB applies concurrent updates of one document non-atomically, so a
+   live consumer writing beside the rebuild could lose updates. The API keeps
+   serving the old collections meanwhile.
 1. Read every partition from offset 0 up to the end offsets taken at the start,
    applying the projection's handlers (with ``ctx.replaying = True``) into
    ``<collection>__rebuild`` collections, printing progress.
 2. Swap: each live collection is dropped and the rebuilt one renamed in its place.
 3. Catch up: read on up to the end offsets taken after the swap, into the live
-   collections, so that nothing the live consumer applied to the old collections
-   meanwhile is missing. Duplicates are ignored by the sequence guard.
+   collections.
 
-Handlers with side effects look at ``ctx.replaying``: a rebuild never re-sends
-reminders or partner deliveries. The live consumer group's offsets are untouched.
+The group's committed offsets are untouched: the restarted worker re-reads what
+arrived since it stopped, where the sequence guard ignores what the rebuild
+applied, and handlers with side effects (they look at ``ctx.replaying``) run for
+those events exactly once, live. A rebuild never re-sends past reminders or
+partner deliveries. Poison events are dead-lettered again (same coordinates).
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ import sys
 from typing import Callable
 
 from kafka import TopicPartition
+from kafka.admin import KafkaAdminClient
 
 from shared import kafka_clients
 from shared.config import Settings
@@ -24,6 +31,20 @@ from shared.projection import Projection
 from shared.worker import build_applier
 
 REBUILD_SUFFIX = "__rebuild"
+
+
+class LiveConsumerRunning(RuntimeError):
+    """The projection's consumer group has members: stop its worker first."""
+
+
+def require_stopped_worker(settings: Settings, group: str) -> None:
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers, client_id=f"{settings.service}-replay")
+    try:
+        members = admin.describe_groups([group])[group]["members"]
+    finally:
+        admin.close()
+    if members:
+        raise LiveConsumerRunning(f"consumer group {group!r} has {len(members)} member(s): stop its worker first")
 
 
 def _partitions(consumer, topics) -> list[TopicPartition]:
@@ -40,6 +61,9 @@ def _consume_until(consumer, applier, targets: dict, progress: Callable[[int, in
             applier.apply(records)
             done += len(records)
             progress(done, total)
+    for tp, end in targets.items():  # records fetched past the targets were not applied: read them again
+        if consumer.position(tp) > end:
+            consumer.seek(tp, end)
     return done
 
 
@@ -49,6 +73,7 @@ def print_progress(done: int, total: int) -> None:
 
 def rebuild(projection: Projection, settings: Settings, db, progress=print_progress) -> int:
     """Rebuild the projection's collections in `db`; return the number of records read."""
+    require_stopped_worker(settings, settings.topic(projection.name))
     names = {name: name + REBUILD_SUFFIX for name in projection.collections}
     for physical in names.values():
         db.drop_collection(physical)
@@ -78,3 +103,16 @@ def swap(db, names: dict[str, str]) -> None:
             db.create_collection(rebuilt)
         db.drop_collection(live)
         db[rebuilt].rename(live)
+
+
+def main(projection: Projection, settings: Settings) -> int:
+    """The body of a service's rebuild command (e.g. ``python -m services.reports.rebuild``); the exit code."""
+    from shared import jsonlog, mongo
+    jsonlog.configure(settings.log_level)
+    try:
+        read = rebuild(projection, settings, mongo.database(settings))
+    except LiveConsumerRunning as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"rebuilt {projection.name} from {read} records", file=sys.stderr)
+    return 0

@@ -5,6 +5,7 @@ payload. Consumers call :func:`upcast` so handlers only ever see the current ver
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -57,12 +58,18 @@ def event_type(name: str) -> EventType:
 
 def validate(name: str, version: int, data: dict) -> None:
     """Raise ContractError unless `data` is valid for (name, version)."""
+    errors = _schema(name, version).validate(data)
+    if errors:
+        raise ContractError(f"{name} v{version} invalid: {errors}")
+
+
+@functools.cache
+def _schema(name: str, version: int) -> Schema:
+    """One schema instance per (type, version): building one costs more than validating with it."""
     schema = event_type(name).schemas.get(version)
     if schema is None:
         raise ContractError(f"unknown version {version} of {name!r}")
-    errors = schema().validate(data)
-    if errors:
-        raise ContractError(f"{name} v{version} invalid: {errors}")
+    return schema()
 
 
 def upcast(event: CloudEvent) -> CloudEvent:

@@ -1,0 +1,150 @@
+"""Benchmark: the projector's rate next to the ceiling measured in the same run.
+
+    KAFKA_BOOTSTRAP_SERVERS=... MONGODB_URI=... python -m bench.projector [--events 200000]
+
+(or BENCH_EVENTS=20000 for a quick run). Generates N events (goal-created,
+milestone-reached, session-logged over N/100 clients of 20 clinics) into a fresh
+prefixed goals-events topic with 3 partitions, then measures:
+
+  a. raw consumption: kafka-python polls the whole topic and json-decodes each value;
+  b. raw bulk writes of the same documents: the projection's changes as plain
+     UpdateOne/UpdateMany upserts (no guard, no runtime), bulk_write in batches of 500;
+  c. the ceiling: N / (time a + time b);
+  d. the projector: the reports projection (services.reports.projection) through
+     shared.consumer (BatchApplier, real consumer group from offset 0) until all N
+     are applied.
+
+Prints each rate and the ratio projector / ceiling (target >= 50%). Not a test.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import threading
+import time
+import uuid
+
+from kafka import TopicPartition
+from kafka.admin import KafkaAdminClient
+
+from bench.projector_workload import bench_projection, generate, raw_operations
+from shared import consumer, kafka_clients, mongo
+from shared.config import Settings
+from shared.events.topics import GOALS_EVENTS, dead_letter_topic, ensure_topics
+from shared.lifecycle import StopFlag
+from shared.worker import build_applier
+
+RAW_BATCH = 500
+
+
+def publish(settings: Settings, events: list) -> float:
+    producer = kafka_clients.producer(settings, linger_ms=20, batch_size=512 * 1024)
+    started = time.perf_counter()
+    topic = settings.topic(GOALS_EVENTS)
+    for event in events:
+        producer.send(topic, key=event.partitionkey.encode(), value=event.to_json(),
+                      headers=[("ce_type", event.type.encode()), ("ce_id", event.id.encode())])
+    producer.flush()
+    producer.close()
+    return time.perf_counter() - started
+
+
+def raw_consumption(settings: Settings, count: int) -> float:
+    """(a) Poll the whole topic with kafka-python and json-decode every value."""
+    reader = kafka_clients.consumer(settings, None, max_poll_records=5000)
+    partitions = [TopicPartition(settings.topic(GOALS_EVENTS), p)
+                  for p in sorted(reader.partitions_for_topic(settings.topic(GOALS_EVENTS)))]
+    reader.assign(partitions)
+    reader.seek_to_beginning(*partitions)
+    started, seen = time.perf_counter(), 0
+    while seen < count:
+        for records in reader.poll(timeout_ms=1000).values():
+            for record in records:
+                json.loads(record.value)
+            seen += len(records)
+    elapsed = time.perf_counter() - started
+    reader.close()
+    return elapsed
+
+
+def raw_writes(db, operations: dict[str, list]) -> float:
+    """(b) The same documents' writes as plain bulk upserts, batches of 500, no runtime."""
+    started = time.perf_counter()
+    for name, ops in operations.items():
+        for start in range(0, len(ops), RAW_BATCH):
+            db[name].bulk_write(ops[start:start + RAW_BATCH], ordered=True)
+    return time.perf_counter() - started
+
+
+class StopWhenApplied:
+    """The real applier; sets the stop flag once `count` records went through it."""
+
+    def __init__(self, applier, count: int, stop: StopFlag):
+        self.applier, self.count, self.stop, self.seen = applier, count, stop, 0
+
+    def apply(self, records):
+        applied = self.applier.apply(records)
+        self.seen += len(records)
+        if self.seen >= self.count:
+            self.stop.set()
+        return applied
+
+
+def projector(settings: Settings, db, projection, count: int) -> float:
+    """(d) The projection through shared.consumer, a real consumer group from offset 0."""
+    producer = kafka_clients.producer(settings)
+    stop = StopFlag()
+    applier = StopWhenApplied(build_applier(projection, settings, db, producer), count, stop)
+    kafka_consumer = kafka_clients.consumer(settings, settings.topic(projection.name))
+    topics = [settings.topic(name) for name in projection.topics]
+    started = time.perf_counter()
+    worker = threading.Thread(target=consumer.run, args=(projection, kafka_consumer, applier, stop, topics))
+    worker.start()
+    worker.join()
+    elapsed = time.perf_counter() - started
+    producer.close()
+    return elapsed
+
+
+def clean_up(settings: Settings) -> None:
+    client = mongo.connect(settings)
+    for suffix in ("", "_raw"):
+        client.drop_database(settings.database_name + suffix)
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    admin.delete_topics([name for name in admin.list_topics() if name.startswith(settings.topic_prefix)])
+    admin.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=int(os.environ.get("BENCH_EVENTS", 200_000)))
+    parser.add_argument("--keep", action="store_true", help="keep the topic and databases afterwards")
+    args = parser.parse_args()
+    count = args.events
+    run = uuid.uuid4().hex[:8]
+    settings = Settings(service="bench", topic_prefix=f"bench{run}-", mongodb_db_prefix=f"bench{run}")
+    projection, source = bench_projection()
+    ensure_topics(settings, tuple(projection.topics) + (dead_letter_topic(projection.name),), partitions=3)
+    print(f"projector benchmark: {count} events, 3 partitions, projection {projection.name!r} ({source})")
+    try:
+        events = generate(count)
+        print(f"  published in {publish(settings, events):.1f}s")
+        operations = raw_operations(projection, events)
+        consume_s = raw_consumption(settings, count)
+        write_s = raw_writes(mongo.connect(settings)[settings.database_name + "_raw"], operations)
+        project_s = projector(settings, mongo.database(settings), projection, count)
+    finally:
+        if not args.keep:
+            clean_up(settings)
+    ceiling = count / (consume_s + write_s)
+    writes = sum(len(ops) for ops in operations.values())
+    print(f"  a. raw consumption (poll + json):   {count / consume_s:>9,.0f} events/s  ({consume_s:.1f}s)")
+    print(f"  b. raw bulk upserts ({writes} writes): {count / write_s:>9,.0f} events/s  ({write_s:.1f}s)")
+    print(f"  c. ceiling (a + b):                 {ceiling:>9,.0f} events/s")
+    print(f"  d. projector (shared.consumer):     {count / project_s:>9,.0f} events/s  ({project_s:.1f}s)")
+    print(f"  ratio projector / ceiling: {count / project_s / ceiling:.0%} (target >= 50%)")
+
+
+if __name__ == "__main__":
+    main()
