@@ -42,7 +42,7 @@ def settings_for(base_env, unique):
     return make
 
 
-E2E_JWT_SECRET = "e2e-secret"
+E2E_JWT_SECRET = "e2e-secret-of-at-least-thirty-two-bytes"
 
 
 def _free_port() -> int:
