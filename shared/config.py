@@ -15,7 +15,7 @@ class Settings:
     kafka_bootstrap_servers: str = field(default_factory=lambda: _env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"))
     mongodb_uri: str = field(default_factory=lambda: _env("MONGODB_URI", "mongodb://127.0.0.1:27017/?retryWrites=false"))
     mongodb_db_prefix: str = field(default_factory=lambda: _env("MONGODB_DB_PREFIX", "therapy"))
-    jwt_secret: str = field(default_factory=lambda: _env("JWT_SECRET", "dev-only-secret-change-me"))
+    jwt_secret: str = field(default_factory=lambda: _env("JWT_SECRET", "dev-only-jwt-secret-change-me-in-production"))
     topic_partitions: int = field(default_factory=lambda: int(_env("KAFKA_TOPIC_PARTITIONS", "3")))
     replication_factor: int = field(default_factory=lambda: int(_env("KAFKA_REPLICATION_FACTOR", "1")))
     log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO"))
