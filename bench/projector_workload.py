@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from pymongo import UpdateMany, UpdateOne
+from pymongo.monitoring import CommandListener
 
 from shared.events.envelope import CloudEvent
 from shared.events.topics import GOALS_EVENTS
@@ -121,3 +122,35 @@ def _representative() -> Projection:
     return Projection("bench-projector", (GOALS_EVENTS,), ("goals", "clients"),
                       {"goal-created": goal_created, "milestone-reached": milestone_reached,
                        "session-logged": session_logged})
+
+
+class UpdateStatements(CommandListener):
+    """Counts the update statements a client sends (how many writes the store really did)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def started(self, event):
+        if event.command_name == "update":
+            self.count += len(event.command["updates"])
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+
+def differing_documents(raw_db, projected_db, collections) -> int:
+    """How many documents differ between the raw writes and the projector's (its `applied` aside)."""
+    differing = 0
+    for name in collections:
+        raw = {doc["_id"]: doc for doc in raw_db[name].find()}
+        projected = {doc.pop("_id"): doc for doc in projected_db[name].find()}
+        for key in set(raw) | set(projected):
+            mine = projected.get(key, {})
+            mine.pop("applied", None)
+            theirs = raw.get(key, {})
+            theirs.pop("_id", None)
+            differing += mine != theirs
+    return differing

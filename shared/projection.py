@@ -7,6 +7,10 @@ aggregate, the last sequence applied (``applied.<subject>``), and an update only
 matches while that sequence is lower. A redelivered or replayed event therefore
 matches nothing and changes nothing. This uses only operators that MongoDB and
 FerretDB share (no transactions, no aggregation pipelines).
+
+Rule for handlers: at most one change per document per event (a second one would
+meet the guard the first one set). A batch is written in few commands, with the
+same result as one event at a time (shared.batchwrite).
 """
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from typing import Any, Callable, Iterable
 from pymongo import UpdateMany, UpdateOne
 from pymongo.database import Database
 
+from shared.batchwrite import (MAX_OPERATIONS_PER_COMMAND, bulk_write_in_commands, combine_run,  # noqa: F401
+                               document_key, existing_ids, write_combined)
 from shared.events.envelope import CloudEvent
 
 
@@ -79,28 +85,58 @@ def _guarded(event: CloudEvent, update: dict) -> tuple[dict, dict]:
     return guard, {**update, "$set": {**update.get("$set", {}), marker: event.sequence}}
 
 
-def to_operations(event: CloudEvent, change: Change) -> list:
+def _create(change: Upsert) -> UpdateOne:
+    return UpdateOne({"_id": change.id}, {"$setOnInsert": {"applied": {}, **change.on_insert}}, upsert=True)
+
+
+def guarded_operations(event: CloudEvent, change: Change) -> list:
+    """The change's operations without the create-if-absent of an Upsert."""
     if isinstance(change, InsertIfAbsent):
         return [UpdateOne({"_id": change.document["_id"]}, {"$setOnInsert": change.document}, upsert=True)]
     guard, update = _guarded(event, change.update)
     if isinstance(change, Upsert):
-        return [UpdateOne({"_id": change.id}, {"$setOnInsert": {"applied": {}, **change.on_insert}}, upsert=True),
-                UpdateOne({"_id": change.id, **guard}, update)]
+        return [UpdateOne({"_id": change.id, **guard}, update)]
     return [UpdateMany({**change.filter, **guard}, update)]
 
 
-# FerretDB 1.24 (SQLite) holds one pooled connection per single-document update that
-# matches until the whole update command ends, and a database's pool has 100: a
-# command modifying ~100 documents (or several concurrent ones) waits forever.
-# Bulks are therefore cut into commands of at most this many operations.
-MAX_OPERATIONS_PER_COMMAND = 25
+def to_operations(event: CloudEvent, change: Change) -> list:
+    """The change's operations, one change at a time (an Upsert first creates its document if absent)."""
+    return ([_create(change)] if isinstance(change, Upsert) else []) + guarded_operations(event, change)
 
 
 def write_batch(ctx: Context, changes: list[tuple[CloudEvent, Change]]) -> None:
-    """Bulk-write the changes, ordered per collection (order within a collection kept), in small commands."""
+    """Write the changes, per collection in their order, in few commands (see shared.batchwrite)."""
     by_collection: dict[str, list] = defaultdict(list)
     for event, change in changes:
-        by_collection[change.collection].extend(to_operations(event, change))
-    for name, operations in by_collection.items():
-        for start in range(0, len(operations), MAX_OPERATIONS_PER_COMMAND):
-            ctx.collection(name).bulk_write(operations[start:start + MAX_OPERATIONS_PER_COMMAND], ordered=True)
+        by_collection[change.collection].append((event, change))
+    for name, items in by_collection.items():
+        _write_collection(ctx.collection(name), items)
+
+
+def _write_collection(collection, items: list) -> None:
+    existing = existing_ids(collection, [change.id for _, change in items if isinstance(change, Upsert)])
+    for run in _runs(items):
+        if not isinstance(run[0][1], Upsert):
+            bulk_write_in_commands(collection, [op for event, change in run
+                                                for op in guarded_operations(event, change)])
+            continue
+        combined = combine_run(run)
+        missing = {document_key(c.id): c for c in combined if document_key(c.id) not in existing}
+        creates = {key: _create(c.changes[0][1]) for key, c in missing.items()}
+        bulk_write_in_commands(collection, list(creates.values()))
+        existing.update(creates)
+        write_combined(collection, combined, guarded_operations)
+
+
+def _runs(items: list) -> list[list]:
+    """Consecutive Upserts together, consecutive other changes together, in order.
+
+    An UpdateWhere may touch any document, so Upserts are never combined across one.
+    """
+    runs: list[list] = []
+    for item in items:
+        if runs and isinstance(item[1], Upsert) == isinstance(runs[-1][-1][1], Upsert):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs

@@ -102,8 +102,7 @@ DEAD_LETTER_CHANNEL = {
     "address": "{group}.dlq",
     "title": "<group>.dlq",
     "description": "Internal. One dead-letter topic per consumer group; kept forever. Operators inspect it, "
-                   "fix the cause and re-publish the record to its original topic (the consumer ignores what "
-                   "it already applied).",
+                   "fix the cause and rebuild the projection (a replay from the start of the topics).",
     "parameters": {"group": {"description": "The consumer group id (the projection's name)."}},
     "messages": {"deadLetter": {"$ref": "#/components/messages/deadLetter"}},
 }

@@ -3,7 +3,8 @@ import json
 from collections import Counter
 
 import pytest
-from backbone_kit import applied_count, consuming, counting_handler, counting_projection, expected_per_client, per_client
+from backbone_kit import (applied_count, consuming, counting_handler, counting_projection, expected_per_client,
+                          per_client)
 from prometheus_client import REGISTRY
 from pymongo.errors import AutoReconnect
 
