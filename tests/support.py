@@ -45,17 +45,31 @@ def publish(settings: Settings, events: list[CloudEvent], raw: list[tuple[str, b
 @contextlib.contextmanager
 def running_projection(projection: Projection, settings: Settings, db=None):
     """Run the projection's consumer loop in a thread until the block ends; yields the database."""
-    ensure_topics(settings, EVENT_TOPICS + (dead_letter_topic(projection.name),), partitions=3)
     db = db if db is not None else mongo.database(settings)
+    with consumer_running(projection, settings, db):
+        yield db
+
+
+@contextlib.contextmanager
+def consumer_running(projection: Projection, settings: Settings, db, wrap=None, stop=None, target=consumer.run,
+                     backoff: float | None = None, **consumer_options):
+    """The projection's consumer loop (`target`, consumer.run) in a thread; yields the thread, stops it after.
+
+    `wrap(applier)` may stand in for the applier, `stop` for the stop flag; the consumer
+    options override kafka_clients.consumer's (e.g. max_poll_records).
+    """
+    ensure_topics(settings, EVENT_TOPICS + (dead_letter_topic(projection.name),), partitions=3)
     producer = kafka_clients.producer(settings)
     applier = build_applier(projection, settings, db, producer)
-    stop = StopFlag()
-    kafka_consumer = kafka_clients.consumer(settings, settings.topic(projection.name))
+    applier.backoff = applier.backoff if backoff is None else backoff
+    stop = stop or StopFlag()
+    kafka_consumer = kafka_clients.consumer(settings, settings.topic(projection.name), **consumer_options)
     topics = [settings.topic(name) for name in projection.topics]
-    thread = threading.Thread(target=consumer.run, args=(projection, kafka_consumer, applier, stop, topics), daemon=True)
+    thread = threading.Thread(target=target, daemon=True,
+                              args=(projection, kafka_consumer, wrap(applier) if wrap else applier, stop, topics))
     thread.start()
     try:
-        yield db
+        yield thread
     finally:
         stop.set()
         thread.join(timeout=30)

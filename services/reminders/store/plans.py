@@ -27,6 +27,7 @@ from pymongo import UpdateOne
 from services.reminders.domain.delivery import too_late
 from services.reminders.domain.plan import Plan, Planned
 from services.reminders.store.documents import claim_token, instant, stored_reminder_id
+from shared.batchwrite import bulk_write_in_commands
 
 READ_FIELDS = {"status": 1, "due_at": 1, "attempts": 1, "snoozed_until": 1, "kind": 1}
 
@@ -47,7 +48,7 @@ def apply_plan(collection, scope: Scope, plan: Plan, now: datetime) -> int:
     operations += [_orphaned(doc, plan.orphan_reason, now) for rid, doc in existing.items()
                    if rid not in planned and doc["status"] == "pending"]
     if operations:
-        collection.bulk_write(operations, ordered=False)
+        bulk_write_in_commands(collection, operations)
     return len(operations)
 
 

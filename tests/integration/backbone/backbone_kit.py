@@ -6,33 +6,20 @@ in the order applied.
 """
 from __future__ import annotations
 
-import contextlib
-import threading
 import uuid
 from collections import Counter
 from itertools import count
 
 from kafka.admin import KafkaAdminClient
 
-from shared import consumer, kafka_clients
+from shared import consumer
 from shared.events.envelope import CloudEvent
-from shared.events.topics import EVENT_TOPICS, GOALS_EVENTS, dead_letter_topic, ensure_topics
-from shared.lifecycle import StopFlag
+from shared.events.topics import GOALS_EVENTS
 from shared.projection import Projection, Upsert
-from shared.worker import build_applier
+from tests.support import consumer_running
 
 SOURCE = "/therapy-goals/tests"
 COUNTED_TYPES = ("goal-created", "milestone-reached", "session-logged")
-
-
-def delete_topics(settings) -> None:
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
-    try:
-        mine = [name for name in admin.list_topics() if name.startswith(settings.topic_prefix)]
-        if mine:
-            admin.delete_topics(mine)
-    finally:
-        admin.close()
 
 
 class Events:
@@ -105,29 +92,13 @@ def per_client(db) -> dict:
     return {doc["_id"]: (doc["events"], doc["seen"], doc.get("types")) for doc in db["per_client"].find()}
 
 
-@contextlib.contextmanager
 def consuming(projection: Projection, settings, db, wrap=None, stop=None, **consumer_options):
-    """Run consumer.run in a thread; yields the thread. Stops and joins it on exit.
+    """The consumer loop in a thread (tests.support.consumer_running), retrying fast; yields the thread.
 
-    `wrap(applier)` may replace the real applier (e.g. to die mid-way); the
-    consumer options override kafka_clients.consumer's (e.g. max_poll_records).
+    An exception ends the thread quietly, as a crash ends a worker process.
     """
-    ensure_topics(settings, EVENT_TOPICS + (dead_letter_topic(projection.name),), partitions=3)
-    producer = kafka_clients.producer(settings)
-    applier = build_applier(projection, settings, db, producer)
-    applier.backoff = 0.05
-    stop = stop or StopFlag()
-    kafka_consumer = kafka_clients.consumer(settings, settings.topic(projection.name), **consumer_options)
-    topics = [settings.topic(name) for name in projection.topics]
-    thread = threading.Thread(target=_run_quietly, daemon=True,
-                              args=(projection, kafka_consumer, wrap(applier) if wrap else applier, stop, topics))
-    thread.start()
-    try:
-        yield thread
-    finally:
-        stop.set()
-        thread.join(timeout=30)
-        producer.close()
+    return consumer_running(projection, settings, db, wrap=wrap, stop=stop, target=_run_quietly, backoff=0.05,
+                            **consumer_options)
 
 
 def _run_quietly(*args):

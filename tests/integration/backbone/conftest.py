@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import pytest
-from backbone_kit import Events, delete_topics
+from backbone_kit import Events
 
 from shared import mongo
 from shared.events.topics import EVENT_TOPICS, ensure_topics
+from shared.eventstore import EventStore
+from tests.support import delete_topics
 
 
 @pytest.fixture
@@ -26,3 +28,11 @@ def db(settings):
 @pytest.fixture
 def events():
     return Events()
+
+
+@pytest.fixture
+def store(db):
+    """The event store on the test's database."""
+    store = EventStore(db)
+    store.ensure_indexes()
+    return store

@@ -19,7 +19,6 @@ from deploy import infra as launcher
 from shared import kafka_clients, mongo, relay
 from shared.config import Settings
 from shared.events.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS, ensure_topics
-from shared.eventstore import EventStore
 from shared.lifecycle import StopFlag
 from tests.support import read_topic, wait_until
 
@@ -55,13 +54,6 @@ def settings(private_broker, base_env):
                         mongodb_uri=base_env["MONGODB_URI"], mongodb_db_prefix=f"t{unique}", topic_prefix="")
     yield settings
     mongo.connect(settings).drop_database(settings.database_name)
-
-
-@pytest.fixture
-def store(settings):
-    store = EventStore(mongo.database(settings))
-    store.ensure_indexes()
-    return store
 
 
 @pytest.fixture

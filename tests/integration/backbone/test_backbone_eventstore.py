@@ -3,16 +3,9 @@ import threading
 
 import pytest
 
-from shared.eventstore import ConcurrencyConflict, EventStore
+from shared.eventstore import ConcurrencyConflict
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def store(db):
-    store = EventStore(db)
-    store.ensure_indexes()
-    return store
 
 
 def test_a_commands_events_are_stored_together_and_read_back_in_order(store, events):

@@ -11,7 +11,6 @@ from backbone_kit import applied_count, consuming, counting_projection
 
 from shared import kafka_clients, metrics
 from shared.events.topics import GOALS_EVENTS
-from shared.eventstore import EventStore
 from shared.jsonlog import JsonFormatter
 from shared.relay import relay_once
 from tests.support import publish, wait_until
@@ -70,8 +69,7 @@ def test_a_consumer_exposes_its_lag_and_processed_and_failed_counters(settings, 
     assert len(lags) == 3 and all(line.endswith(" 0.0") for line in lags), "one gauge per partition, caught up"
 
 
-def test_the_relay_exposes_its_backlog_and_published_counter(settings, db, events, scrape):
-    store = EventStore(db)
+def test_the_relay_exposes_its_backlog_and_published_counter(settings, store, events, scrape):
     for c in range(3):
         store.append(f"goal-{c}", 0, [events.goal_created(f"client-{c}", f"goal-{c}")])
     producer = kafka_clients.producer(settings)

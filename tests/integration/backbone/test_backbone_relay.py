@@ -6,18 +6,10 @@ import pytest
 
 from shared import kafka_clients
 from shared.events.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS, ensure_topics
-from shared.eventstore import EventStore
 from shared.relay import relay_once
 from tests.support import read_topic
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def store(db):
-    store = EventStore(db)
-    store.ensure_indexes()
-    return store
 
 
 @pytest.fixture
