@@ -19,6 +19,8 @@ partner deliveries. Poison events are dead-lettered again (same coordinates).
 """
 from __future__ import annotations
 
+import contextlib
+
 import sys
 from typing import Callable
 
@@ -71,18 +73,35 @@ def print_progress(done: int, total: int) -> None:
     print(f"\rreplayed {done}/{total} records ({100 * done / max(total, 1):.0f}%)", end="", file=sys.stderr, flush=True)
 
 
-def rebuild(projection: Projection, settings: Settings, db, progress=print_progress) -> int:
-    """Rebuild the projection's collections in `db`; return the number of records read."""
-    require_stopped_worker(settings, settings.topic(projection.name))
-    names = {name: name + REBUILD_SUFFIX for name in projection.collections}
-    for physical in names.values():
-        db.drop_collection(physical)
+@contextlib.contextmanager
+def _from_the_start(projection: Projection, settings: Settings):
+    """A group-less consumer at offset 0 of every partition of the projection's topics, and a producer."""
     producer = kafka_clients.producer(settings)
     consumer = kafka_clients.consumer(settings, group_id=None)
     try:
         partitions = _partitions(consumer, [settings.topic(name) for name in projection.topics])
         consumer.assign(partitions)
         consumer.seek_to_beginning(*partitions)
+        yield consumer, producer, partitions
+    finally:
+        consumer.close(autocommit=False)
+        producer.close()
+
+
+def replay_into(projection: Projection, settings: Settings, db, progress=print_progress) -> int:
+    """Apply every event up to the current end of the projection's topics into `db`; the records read."""
+    with _from_the_start(projection, settings) as (consumer, producer, partitions):
+        applier = build_applier(projection, settings, db, producer, replaying=True)
+        return _consume_until(consumer, applier, consumer.end_offsets(partitions), progress)
+
+
+def rebuild(projection: Projection, settings: Settings, db, progress=print_progress) -> int:
+    """Rebuild the projection's collections in `db`; return the number of records read."""
+    require_stopped_worker(settings, settings.topic(projection.name))
+    names = {name: name + REBUILD_SUFFIX for name in projection.collections}
+    for physical in names.values():
+        db.drop_collection(physical)
+    with _from_the_start(projection, settings) as (consumer, producer, partitions):
         applier = build_applier(projection, settings, db, producer, replaying=True, names=names)
         read = _consume_until(consumer, applier, consumer.end_offsets(partitions), progress)
         swap(db, names)
@@ -90,9 +109,6 @@ def rebuild(projection: Projection, settings: Settings, db, progress=print_progr
         read += _consume_until(consumer, live, consumer.end_offsets(partitions), progress)
         print(file=sys.stderr)
         return read
-    finally:
-        consumer.close(autocommit=False)
-        producer.close()
 
 
 def swap(db, names: dict[str, str]) -> None:

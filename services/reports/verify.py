@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import sys
 
-from shared import jsonlog, kafka_clients, mongo
+from shared import jsonlog, mongo
 from shared.config import Settings
-from shared.projection import Projection
-from shared.replay import _consume_until, _partitions, print_progress  # the replay loop, without the swap
-from shared.worker import build_applier
+from shared.replay import print_progress, replay_into
 from services.reports.projection import reports_projection
 
 BOOKKEEPING = frozenset({"applied"})
@@ -47,21 +45,6 @@ def differences(name: str, live_documents, replayed_documents) -> list[str]:
         if paths:
             lines.append(f"{name} {key}: differs at {', '.join(paths)}")
     return lines
-
-
-def replay_into(projection: Projection, settings: Settings, db, progress=print_progress) -> int:
-    """Apply every event up to the current end of the projection's topics into `db`; the records read."""
-    producer = kafka_clients.producer(settings)
-    consumer = kafka_clients.consumer(settings, group_id=None)
-    try:
-        partitions = _partitions(consumer, [settings.topic(name) for name in projection.topics])
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        applier = build_applier(projection, settings, db, producer, replaying=True)
-        return _consume_until(consumer, applier, consumer.end_offsets(partitions), progress)
-    finally:
-        consumer.close(autocommit=False)
-        producer.close()
 
 
 def verify(settings: Settings, db, progress=print_progress) -> list[str]:
