@@ -12,7 +12,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## install: Python environment, Kafka jars and the FerretDB build (each once, then cached)
+## install: Python environment, the Kafka and document-store jars, the compiled store (each once, then cached)
 install: $(VENV)/.installed infra
 
 infra:
@@ -23,7 +23,7 @@ browser:
 	@command -v chromium >/dev/null || { (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
 	  || echo "chromium not installed: browser tests will be skipped"; }
 
-## up: start Kafka, FerretDB and every service in the background; returns when all /readyz answer 200
+## up: start Kafka, the document store and every service in the background; returns when all /readyz answer 200
 up: install
 	python3 deploy/infra.py up --profile $(PROFILE)
 	$(PY) deploy/processes.py up --profile $(PROFILE)
@@ -36,7 +36,7 @@ down:
 status:
 	$(PY) deploy/processes.py status --profile $(PROFILE)
 
-## test: the whole suite; starts its own Kafka and FerretDB (profile "test") and stops them afterwards
+## test: the whole suite; starts its own Kafka and in-memory document store (profile "test") and stops them afterwards
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
-"""Native infrastructure launcher: Apache Kafka (KRaft) and FerretDB, no Docker.
+"""Native infrastructure launcher: Apache Kafka (KRaft) and the embedded document store, no Docker.
 
-    python3 deploy/infra.py install            # fetch Kafka jars, build FerretDB (cached)
+    python3 deploy/infra.py install            # fetch the Kafka and document-store jars, compile the store (cached)
     python3 deploy/infra.py up [--profile P]   # start both, wait until ready, print env
     python3 deploy/infra.py down [--profile P] # stop both
     python3 deploy/infra.py env [--profile P]  # print the environment variables to use
 
 When KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI are both set, `up` starts nothing and
 reports those servers. Data lives in .infra/<profile>/ (git-ignored); the
-downloaded jars and the FerretDB binary live in .infra/cache/. Standard library
+downloaded jars and the compiled store live in .infra/cache/. Standard library
 only: it runs before the project's virtualenv exists.
+
+The document store is mongo-java-server (deploy/docstore/DocStore.java), a MongoDB
+wire-protocol server on the JVM, for development and CI only: production runs
+MongoDB. The "dev" profile (make up) keeps its data in an H2 file committed before
+every acknowledgement, so acknowledged writes survive kill -9; the "test" profile
+keeps it in memory.
 """
 from __future__ import annotations
 
@@ -29,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 INFRA = ROOT / ".infra"
 CACHE = INFRA / "cache"
 KAFKA_LIBS = CACHE / "kafka-libs"
-FERRETDB_BIN = CACHE / "bin" / "ferretdb"
+DOCSTORE_LIBS = CACHE / "docstore-libs"
+DOCSTORE_CLASSES = CACHE / "docstore-classes"
 DEPLOY = ROOT / "deploy"
 
 
@@ -39,6 +46,7 @@ class Profile:
     kafka_port: int
     controller_port: int
     mongo_port: int
+    durable_store: bool = False
 
     @property
     def home(self) -> Path:
@@ -54,7 +62,7 @@ class Profile:
 
 
 PROFILES = {
-    "dev": Profile("dev", 9092, 9093, 27017),
+    "dev": Profile("dev", 9092, 9093, 27017, durable_store=True),
     "test": Profile("test", 19092, 19093, 27117),
     # a private broker that the broker-outage test stops and restarts (Kafka only)
     "outage": Profile("outage", 29092, 29093, 27217),
@@ -68,32 +76,33 @@ def log(message: str) -> None:
 # --- install (download and build once, then cached) -------------------------
 
 def install() -> None:
-    install_kafka()
-    install_ferretdb()
+    install_jars("Apache Kafka", DEPLOY / "kafka" / "pom.xml", KAFKA_LIBS)
+    install_jars("the document store", DEPLOY / "docstore" / "pom.xml", DOCSTORE_LIBS)
+    compile_docstore()
 
 
-def install_kafka() -> None:
-    stamp = KAFKA_LIBS / ".pom"
-    pom = (DEPLOY / "kafka" / "pom.xml").read_text()
+def install_jars(what: str, pom_file: Path, libs: Path) -> None:
+    stamp = libs / ".pom"
+    pom = pom_file.read_text()
     if stamp.exists() and stamp.read_text() == pom:
         return
-    log("resolving Apache Kafka jars from Maven Central (once)")
-    shutil.rmtree(KAFKA_LIBS, ignore_errors=True)
-    run(["mvn", "-B", "-q", "-f", str(DEPLOY / "kafka" / "pom.xml"),
-         "dependency:copy-dependencies", "-DincludeScope=runtime",
-         f"-DoutputDirectory={KAFKA_LIBS}"])
+    log(f"resolving the jars of {what} from Maven Central (once)")
+    shutil.rmtree(libs, ignore_errors=True)
+    run(["mvn", "-B", "-q", "-f", str(pom_file), "dependency:copy-dependencies", "-DincludeScope=runtime",
+         f"-DoutputDirectory={libs}"])
     stamp.write_text(pom)
 
 
-def install_ferretdb() -> None:
-    stamp = FERRETDB_BIN.with_suffix(".src")
-    sources = "".join((DEPLOY / "ferretdb" / name).read_text() for name in ("go.mod", "go.sum", "main.go"))
-    if FERRETDB_BIN.exists() and stamp.exists() and stamp.read_text() == sources:
+def compile_docstore() -> None:
+    source = DEPLOY / "docstore" / "DocStore.java"
+    stamp = DOCSTORE_CLASSES / ".source"
+    if stamp.exists() and stamp.read_text() == source.read_text():
         return
-    log("building FerretDB from the Go module proxy (once, about a minute)")
-    FERRETDB_BIN.parent.mkdir(parents=True, exist_ok=True)
-    run(["go", "build", "-o", str(FERRETDB_BIN), "."], cwd=DEPLOY / "ferretdb")
-    stamp.write_text(sources)
+    log("compiling the document store")
+    shutil.rmtree(DOCSTORE_CLASSES, ignore_errors=True)
+    DOCSTORE_CLASSES.mkdir(parents=True)
+    run(["javac", "-d", str(DOCSTORE_CLASSES), "-cp", f"{DOCSTORE_LIBS}/*", str(source)])
+    stamp.write_text(source.read_text())
 
 
 def run(cmd: list[str], cwd: Path | None = None) -> None:
@@ -224,17 +233,31 @@ def stop_kafka(profile: Profile) -> None:
     terminate(profile, "kafka")
 
 
-# --- FerretDB ----------------------------------------------------------------
+# --- the document store -----------------------------------------------------
 
-def start_ferretdb(profile: Profile) -> None:
-    if running_pid(profile, "ferretdb"):
+def docstore_command(profile: Profile) -> list[str]:
+    backend = ["--backend", "memory"]
+    if profile.durable_store:
+        backend = ["--backend", "h2", "--file", str(profile.home / "docstore" / "store.mv")]
+    return ["java", "-Xms256m", f"-Xmx{os.environ.get('DOCSTORE_HEAP', '4g')}", "-XX:+UseG1GC",
+            "-cp", f"{DOCSTORE_LIBS}/*:{DOCSTORE_CLASSES}", "DocStore",
+            "--host", "127.0.0.1", "--port", str(profile.mongo_port), *backend]
+
+
+def start_docstore(profile: Profile) -> None:
+    if running_pid(profile, "docstore"):
         return
-    data = profile.home / "ferretdb-data"
-    data.mkdir(parents=True, exist_ok=True)
-    spawn(profile, "ferretdb", [str(FERRETDB_BIN), f"--listen-addr=127.0.0.1:{profile.mongo_port}",
-                                "--handler=sqlite", f"--sqlite-url=file:{data}/"])
-    wait_for("FerretDB", lambda: port_open(profile.mongo_port), 60, profile.home / "ferretdb.log")
-    log(f"FerretDB ready on 127.0.0.1:{profile.mongo_port}")
+    logfile = profile.home / "docstore.log"
+    profile.home.mkdir(parents=True, exist_ok=True)
+    logfile.write_bytes(b"")
+    spawn(profile, "docstore", docstore_command(profile))
+    wait_for("the document store", lambda: b"DocStore ready" in logfile.read_bytes(), 120, logfile)
+    log(f"document store ready on 127.0.0.1:{profile.mongo_port}")
+
+
+def stop_docstore(profile: Profile) -> None:
+    """Stop the profile's document store (a durable profile keeps its data: start_docstore resumes it)."""
+    terminate(profile, "docstore")
 
 
 # --- public API (also used by the test fixtures) -----------------------------
@@ -246,20 +269,20 @@ def external_servers() -> dict[str, str] | None:
 
 
 def up(profile: Profile) -> dict[str, str]:
-    """Start Kafka and FerretDB for the profile (unless given) and return their addresses."""
+    """Start Kafka and the document store for the profile (unless given) and return their addresses."""
     given = external_servers()
     if given:
         log("using the servers given by the environment; starting nothing")
         return given
     install()
-    start_ferretdb(profile)
+    start_docstore(profile)
     start_kafka(profile)
     return environment(profile)
 
 
 def down(profile: Profile) -> None:
     terminate(profile, "kafka")
-    terminate(profile, "ferretdb")
+    terminate(profile, "docstore")
 
 
 def environment(profile: Profile) -> dict[str, str]:

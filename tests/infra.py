@@ -2,7 +2,7 @@
 
 1. the environment (KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI both set);
 2. testcontainers (Apache Kafka KRaft and MongoDB) where a Docker engine answers;
-3. the native launcher (deploy/infra.py, profile "test"): real Kafka and FerretDB.
+3. the native launcher (deploy/infra.py, profile "test"): real Kafka and the embedded document store.
 """
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ def private_broker():
     with open(launcher.INFRA / "outage.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            launcher.install_kafka()
+            launcher.install()
             launcher.stop_kafka(PROFILE)
             shutil.rmtree(PROFILE.home, ignore_errors=True)
             launcher.start_kafka(PROFILE)
