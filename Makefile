@@ -42,10 +42,10 @@ test: install browser
 
 ## bench: the benchmarks named by the issues; they print their figures
 bench: install
-	python3 deploy/infra.py up --profile test >/dev/null
-	set -a; eval "$$(python3 deploy/infra.py env --profile test)"; set +a; \
+	python3 deploy/infra.py up --profile bench >/dev/null
+	set -a; eval "$$(python3 deploy/infra.py env --profile bench)"; set +a; \
 	  $(PY) -m bench.projector && $(PY) -m bench.goals_reached; status=$$?; \
-	  python3 deploy/infra.py down --profile test; exit $$status
+	  python3 deploy/infra.py down --profile bench; exit $$status
 
 ## token: a local bearer token, e.g. make token ROLE=clinic_admin CLINIC=clinic-1
 token: $(VENV)/.installed

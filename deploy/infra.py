@@ -64,6 +64,8 @@ class Profile:
 PROFILES = {
     "dev": Profile("dev", 9092, 9093, 27017, durable_store=True),
     "test": Profile("test", 19092, 19093, 27117),
+    # make bench: its own servers, so that a benchmark never shares them with a test run
+    "bench": Profile("bench", 39092, 39093, 37117),
     # a private broker that the broker-outage test stops and restarts (Kafka only)
     "outage": Profile("outage", 29092, 29093, 27217),
 }
