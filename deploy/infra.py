@@ -47,6 +47,7 @@ class Profile:
     controller_port: int
     mongo_port: int
     durable_store: bool = False
+    ttl_interval_seconds: int = 60  # how often the store expires TTL-indexed documents (60, as on MongoDB)
 
     @property
     def home(self) -> Path:
@@ -63,7 +64,7 @@ class Profile:
 
 PROFILES = {
     "dev": Profile("dev", 9092, 9093, 27017, durable_store=True),
-    "test": Profile("test", 19092, 19093, 27117),
+    "test": Profile("test", 19092, 19093, 27117, ttl_interval_seconds=1),
     # make bench: its own servers, so that a benchmark never shares them with a test run
     "bench": Profile("bench", 39092, 39093, 37117),
     # a private broker that the broker-outage test stops and restarts (Kafka only)
@@ -243,7 +244,8 @@ def docstore_command(profile: Profile) -> list[str]:
         backend = ["--backend", "h2", "--file", str(profile.home / "docstore" / "store.mv")]
     return ["java", "-Xms256m", f"-Xmx{os.environ.get('DOCSTORE_HEAP', '4g')}", "-XX:+UseG1GC",
             "-cp", f"{DOCSTORE_LIBS}/*:{DOCSTORE_CLASSES}", "DocStore",
-            "--host", "127.0.0.1", "--port", str(profile.mongo_port), *backend]
+            "--host", "127.0.0.1", "--port", str(profile.mongo_port),
+            "--ttl-interval", str(profile.ttl_interval_seconds), *backend]
 
 
 def start_docstore(profile: Profile) -> None:

@@ -49,6 +49,9 @@ import de.bwaldvogel.mongo.bson.Document;
  *   <li>It reports wire version 9 (MongoDB 4.4), which current pymongo requires.</li>
  *   <li>{@code --backend h2 --file F} is durable: every write command is committed to the
  *       file before it is acknowledged, so acknowledged writes survive {@code kill -9}.</li>
+ *   <li>TTL indexes ({@code expireAfterSeconds}) expire documents as MongoDB's TTL monitor
+ *       does, every {@code --ttl-interval} seconds (60, as on MongoDB). A TTL index is
+ *       known from its {@code createIndexes}: services declare their indexes at start-up.</li>
  * </ul>
  *
  * Usage: {@code java -cp 'libs/*:classes' DocStore --port 27017 [--backend memory|h2] [--file store.mv]}
@@ -77,6 +80,7 @@ public final class DocStore {
             throw new IllegalArgumentException("--backend is memory or h2, not " + backendName);
         }
         backend.version(WIRE_VERSION_9);
+        TtlMonitor.start(backend, Integer.parseInt(options.getOrDefault("ttl-interval", "60")));
 
         MongoServer server = new MongoServer(backend);
         server.bind(host, port);
@@ -180,6 +184,65 @@ public final class DocStore {
         return run.get();
     }
 
+    // --- TTL indexes ------------------------------------------------------------------------
+
+    /** Deletes expired documents of every TTL index declared since the store started. */
+    static final class TtlMonitor {
+        private static final Map<List<String>, Long> TTL_FIELDS = new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** Remember the TTL indexes of a createIndexes command: (database, collection, field) to seconds. */
+        static void register(String databaseName, Document command) {
+            Object collection = command.get("createIndexes");
+            Object indexes = command.get("indexes");
+            if (!(collection instanceof String) || !(indexes instanceof List)) {
+                return;
+            }
+            for (Object index : (List<?>) indexes) {
+                if (index instanceof Document && ((Document) index).get("expireAfterSeconds") instanceof Number
+                    && ((Document) index).get("key") instanceof Document) {
+                    Document key = (Document) ((Document) index).get("key");
+                    if (key.size() == 1) {
+                        long seconds = ((Number) ((Document) index).get("expireAfterSeconds")).longValue();
+                        TTL_FIELDS.put(List.of(databaseName, (String) collection, key.keySet().iterator().next()), seconds);
+                    }
+                }
+            }
+        }
+
+        static void start(MongoBackend backend, int intervalSeconds) {
+            java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "ttl-monitor");
+                thread.setDaemon(true);
+                return thread;
+            });
+            io.netty.channel.Channel channel = new io.netty.channel.embedded.EmbeddedChannel();
+            timer.scheduleWithFixedDelay(() -> expire(backend, channel), intervalSeconds, intervalSeconds, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        private static void expire(MongoBackend backend, io.netty.channel.Channel channel) {
+            for (Map.Entry<List<String>, Long> ttl : TTL_FIELDS.entrySet()) {
+                String database = ttl.getKey().get(0);
+                String collection = ttl.getKey().get(1);
+                String field = ttl.getKey().get(2);
+                java.time.Instant cutoff = java.time.Instant.now().minusSeconds(ttl.getValue());
+                Document delete = new Document("q", new Document(field, new Document("$lt", cutoff))).append("limit", 0);
+                Document command = new Document("delete", collection).append("deletes", List.of(delete)).append("$db", database);
+                try {
+                    backend.handleCommand(channel, database, "delete", command);
+                } catch (RuntimeException e) {
+                    System.err.println("TTL expiry of " + ttl.getKey() + " failed: " + e);
+                }
+            }
+        }
+    }
+
+    static Document handleWrite(String databaseName, String command, Document query, java.util.function.Supplier<Document> run) {
+        if (command.equalsIgnoreCase("createIndexes")) {
+            TtlMonitor.register(databaseName, query);
+        }
+        return run.get();
+    }
+
     // --- memory backend (tests) ----------------------------------------------------------
 
     static final class IndexedMemoryBackend extends MemoryBackend {
@@ -193,7 +256,7 @@ public final class DocStore {
             if (command.equalsIgnoreCase("aggregate")) {
                 return handleAggregate(databaseName, query, () -> super.handleCommand(channel, databaseName, command, query));
             }
-            return super.handleCommand(channel, databaseName, command, query);
+            return handleWrite(databaseName, command, query, () -> super.handleCommand(channel, databaseName, command, query));
         }
     }
 
@@ -257,7 +320,7 @@ public final class DocStore {
         public Document handleCommand(io.netty.channel.Channel channel, String databaseName, String command, Document query) {
             Document reply = command.equalsIgnoreCase("aggregate")
                 ? handleAggregate(databaseName, query, () -> super.handleCommand(channel, databaseName, command, query))
-                : super.handleCommand(channel, databaseName, command, query);
+                : handleWrite(databaseName, command, query, () -> super.handleCommand(channel, databaseName, command, query));
             if (WRITE_COMMANDS.contains(command.toLowerCase())) {
                 commit();
             }
