@@ -1,6 +1,7 @@
 """Benchmark: POST .../milestones/{mid}/reached next to a one-insert baseline, same server, same run.
 
     MONGODB_URI=... python -m bench.goals_reached [--clients 16] [--seconds 15] [--servers 1x8,2x4] [--shuffle]
+        [--other-commits 200000] [--cache-sizes 10000,0]
 
 For each gunicorn configuration (workers x threads, deploy/gunicorn.conf.py) it starts
 the goals API against the store of MONGODB_URI, on a database of its own, with the
@@ -12,8 +13,10 @@ throughput and p50/p99 latency of both and their ratio (target: reached >= 60%).
 
 `--shuffle` makes any client reach any goal on new connections: with several
 workers, a command then often lands on a worker whose stream cache is cold or
-behind, and pays a stream load (on FerretDB/SQLite a scan of the whole commits
-collection). Not a test: it prints figures.
+behind, and pays a stream load. `--other-commits N` first stores N commits of
+other streams (other clinics' goals) directly, so stream loads run against a
+commits collection of a realistic size; `--cache-sizes` runs each configuration
+once per GOALS_STREAM_CACHE_SIZE (0: no cache). Not a test: it prints figures.
 """
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ import sys
 import threading
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import requests
@@ -34,6 +37,7 @@ import requests
 from shared import mongo
 from shared.auth import mint_token
 from shared.config import Settings
+from shared.eventstore import COMMITS, commit_id
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret-" + "b" * 40
@@ -55,7 +59,7 @@ def start_api(port: int, env: dict) -> subprocess.Popen:
         try:
             if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
                 return api
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or too busy starting to answer
             time.sleep(0.2)
     api.terminate()
     raise SystemExit("the goals API did not start")
@@ -148,17 +152,35 @@ def show(name: str, figures: dict) -> None:
           f"({figures['requests']} ok, {figures['failures']} failed, {figures['seconds']:.1f} s)")
 
 
-def measure(args, workers: str, threads: str) -> None:
+def store_other_commits(db, count: int, per_stream: int = 6) -> None:
+    """`count` commits of other clinics' streams (one event each), as the event store writes them."""
+    began = datetime.now(timezone.utc)
+    for start in range(0, count, 5000):
+        batch = []
+        for n in range(start, min(start + 5000, count)):
+            stream, version = f"other-{n // per_stream}", n % per_stream + 1
+            batch.append({"_id": commit_id(stream, version), "stream_id": stream, "first_version": version,
+                          "last_version": version, "clinic_id": f"clinic-other-{n % 97}", "published": True,
+                          "committed_at": began, "events": [{"type": "milestone-reached", "subject": stream,
+                                                             "sequence": version, "data": {"goal_id": stream}}]})
+        db[COMMITS].insert_many(batch, ordered=False)
+
+
+def measure(args, workers: str, threads: str, cache_size: str) -> None:
     prefix = f"bench{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "GOALS_BENCH_BASELINE": "1", "MONGODB_DB_PREFIX": prefix, "JWT_SECRET": SECRET,
-           "WEB_CONCURRENCY": workers, "WEB_THREADS": threads, "LOG_LEVEL": "WARNING"}
+           "WEB_CONCURRENCY": workers, "WEB_THREADS": threads, "LOG_LEVEL": "WARNING",
+           "GOALS_STREAM_CACHE_SIZE": cache_size}
+    if args.other_commits:
+        store_other_commits(mongo.connect(Settings(service="goals"))[f"{prefix}_goals"], args.other_commits)
     port = free_port()
     api, base = start_api(port, env), f"http://127.0.0.1:{port}"
     headers = {"Authorization": "Bearer " + mint_token(SECRET, sub="clinician-bench", clinic_id="clinic-bench",
                                                          role="clinician", ttl_seconds=3600)}
     try:
         print(f"\n== gunicorn {workers} worker(s) x {threads} threads, {args.clients} clients"
-              f"{', shuffled goals' if args.shuffle else ''}")
+              f"{', shuffled goals' if args.shuffle else ''}, stream cache {cache_size}, "
+              f"{args.other_commits} other commits")
         sessions = [requests.Session() for _ in range(args.clients)]
         work = create_goals(base, headers, sessions, args.goals, args.milestones)
         print(f"created {args.goals} goals with {args.milestones} milestones each")
@@ -187,10 +209,13 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--servers", default="1x8,2x4",
                         help="gunicorn configurations, WORKERSxTHREADS, comma-separated")
     parser.add_argument("--shuffle", action="store_true", help="any client reaches any goal (no connection affinity)")
+    parser.add_argument("--other-commits", type=int, default=0, help="commits of other streams stored first")
+    parser.add_argument("--cache-sizes", default="10000", help="GOALS_STREAM_CACHE_SIZE values, comma-separated")
     args = parser.parse_args(argv)
     print(f"store: {Settings(service='goals').mongodb_uri}")
     for server in args.servers.split(","):
-        measure(args, *server.split("x"))
+        for cache_size in args.cache_sizes.split(","):
+            measure(args, *server.split("x"), cache_size)
 
 
 if __name__ == "__main__":

@@ -43,7 +43,6 @@ from pymongo import MongoClient
 
 from bench.projector_workload import UpdateStatements, bench_projection, differing_documents, generate, raw_operations
 from shared import consumer, kafka_clients, mongo
-from shared.batchwrite import bulk_write_in_commands
 from shared.config import Settings
 from shared.events.topics import GOALS_EVENTS, dead_letter_topic, ensure_topics
 from shared.lifecycle import StopFlag
@@ -84,15 +83,11 @@ def raw_consumption(settings: Settings, count: int) -> float:
 
 
 def raw_writes(db, operations: dict[str, list]) -> float:
-    """(b) The same documents' writes as plain bulk upserts, batches of 500, no runtime.
-
-    Each batch goes out in commands of MAX_OPERATIONS_PER_COMMAND, as the runtime's do:
-    FerretDB 1.24 stalls on an update command of ~100 statements.
-    """
+    """(b) The same documents' writes as plain bulk upserts, batches of 500, no runtime."""
     started = time.perf_counter()
     for name, ops in operations.items():
         for start in range(0, len(ops), RAW_BATCH):
-            bulk_write_in_commands(db[name], ops[start:start + RAW_BATCH])
+            db[name].bulk_write(ops[start:start + RAW_BATCH], ordered=True)
     return time.perf_counter() - started
 
 

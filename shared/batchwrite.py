@@ -8,15 +8,13 @@ Per collection, in the batch's order:
   the guard requires every one of their aggregates to be below its first
   sequence; ``UpdateWhere`` and ``InsertIfAbsent`` end a run and are written as
   they are, so the order of changes to any document is kept;
-- a combined update applies all its events or none. If a command's updates match
+- a combined update applies all its events or none. If a run's updates match
   fewer documents than they target (some of their events were applied before,
   e.g. a redelivered batch cut differently), its changes are written again one
   by one, each with its own guard: those applied are skipped, the others applied.
 
-Commands carry at most MAX_OPERATIONS_PER_COMMAND operations: FerretDB 1.24
-(SQLite) holds one pooled connection per statement of an update command until the
-command ends, and a database's pool has 100, so a command of ~100 statements (or
-several concurrent ones) waits forever.
+Each step is one ordered ``bulk_write`` of any size (pymongo splits it into
+commands of the server's maxWriteBatchSize).
 """
 from __future__ import annotations
 
@@ -27,15 +25,6 @@ from pymongo import UpdateOne
 
 from shared.events.envelope import CloudEvent
 from shared.updates import combine
-
-MAX_OPERATIONS_PER_COMMAND = 25
-
-
-def bulk_write_in_commands(collection, operations: list) -> None:
-    """`bulk_write` (ordered) cut into commands FerretDB can take."""
-    for start in range(0, len(operations), MAX_OPERATIONS_PER_COMMAND):
-        collection.bulk_write(operations[start:start + MAX_OPERATIONS_PER_COMMAND], ordered=True)
-
 
 @dataclass
 class Combined:
@@ -98,10 +87,10 @@ def existing_ids(collection, ids: list) -> set:
 
 
 def write_combined(collection, combined: list[Combined], guarded_operations) -> None:
-    """Write the combined updates; a command that matched less is written again change by change."""
-    for start in range(0, len(combined), MAX_OPERATIONS_PER_COMMAND):
-        chunk = combined[start:start + MAX_OPERATIONS_PER_COMMAND]
-        result = collection.bulk_write([c.operation() for c in chunk], ordered=True)
-        if result.matched_count < len(chunk):
-            bulk_write_in_commands(collection, [op for c in chunk for event, change in c.changes
-                                                for op in guarded_operations(event, change)])
+    """Write the combined updates; if they matched less than all, write them again change by change."""
+    if not combined:
+        return
+    result = collection.bulk_write([c.operation() for c in combined], ordered=True)
+    if result.matched_count < len(combined):
+        collection.bulk_write([op for c in combined for event, change in c.changes
+                               for op in guarded_operations(event, change)], ordered=True)

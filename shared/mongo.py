@@ -1,21 +1,26 @@
-"""MongoDB/FerretDB connection helpers (the code stays within what both support)."""
+"""MongoDB connection helpers."""
 from __future__ import annotations
 
+import os
 from urllib.parse import quote
 
 from pymongo import MongoClient
 from pymongo.database import Database
 
+from shared import queryshapes
 from shared.config import Settings
 
 
 def connect(settings: Settings, timeout_ms: int = 5000) -> MongoClient:
     """A client that does not connect until first used (nothing connects at import).
 
-    A socket timeout turns a stuck command (FerretDB can stall on large update
-    commands) into a NetworkTimeout that the callers retry, never a silent hang.
+    An unreachable store fails within `timeout_ms` (server selection and connect), so
+    callers see an error they retry or answer 503 for; commands themselves have no
+    client-side time limit (MongoDB's default), since rebuilds and verifications run long.
     """
-    return MongoClient(settings.mongodb_uri, serverSelectionTimeoutMS=timeout_ms, socketTimeoutMS=60_000,
+    if os.environ.get(queryshapes.ENV):  # the tests' index check records the queries' shapes
+        queryshapes.install()
+    return MongoClient(settings.mongodb_uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms,
                        retryWrites=False, tz_aware=True, connect=False)
 
 

@@ -5,8 +5,8 @@ A handler never writes; it returns :class:`Upsert`, :class:`UpdateWhere` or
 the idempotency guard in one place: each touched document records, per
 aggregate, the last sequence applied (``applied.<subject>``), and an update only
 matches while that sequence is lower. A redelivered or replayed event therefore
-matches nothing and changes nothing. This uses only operators that MongoDB and
-FerretDB share (no transactions, no aggregation pipelines).
+matches nothing and changes nothing. No transactions are needed: every write is
+a single-document update or upsert.
 
 Rule for handlers: at most one change per document per event (a second one would
 meet the guard the first one set). A batch is written in few commands, with the
@@ -21,9 +21,10 @@ from typing import Any, Callable, Iterable
 from pymongo import UpdateMany, UpdateOne
 from pymongo.database import Database
 
-from shared.batchwrite import (MAX_OPERATIONS_PER_COMMAND, bulk_write_in_commands, combine_run,  # noqa: F401
-                               document_key, existing_ids, write_combined)
+from shared import indexes
+from shared.batchwrite import combine_run, document_key, existing_ids, write_combined
 from shared.events.envelope import CloudEvent
+from shared.indexes import Indexes
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,14 @@ class Projection:
     topics: tuple[str, ...]
     collections: tuple[str, ...]       # logical names; a rebuild swaps each of them
     handlers: dict[str, Handler]
-    setup: Callable[[Context], None] = lambda ctx: None  # indexes
+    indexes: Indexes = Indexes()       # the service's declarations (shared.indexes); its collections' are made
 
     def handles(self, event_type: str) -> bool:
         return event_type in self.handlers
+
+    def setup(self, ctx: Context) -> None:
+        """Create the indexes of the projection's collections (a rebuild's fresh ones too)."""
+        indexes.ensure(ctx.db, self.indexes.only(self.collections), ctx.names)
 
 
 def _guarded(event: CloudEvent, update: dict) -> tuple[dict, dict]:
@@ -117,13 +122,13 @@ def _write_collection(collection, items: list) -> None:
     existing = existing_ids(collection, [change.id for _, change in items if isinstance(change, Upsert)])
     for run in _runs(items):
         if not isinstance(run[0][1], Upsert):
-            bulk_write_in_commands(collection, [op for event, change in run
-                                                for op in guarded_operations(event, change)])
+            collection.bulk_write([op for event, change in run for op in guarded_operations(event, change)])
             continue
         combined = combine_run(run)
         missing = {document_key(c.id): c for c in combined if document_key(c.id) not in existing}
         creates = {key: _create(c.changes[0][1]) for key, c in missing.items()}
-        bulk_write_in_commands(collection, list(creates.values()))
+        if creates:
+            collection.bulk_write(list(creates.values()))
         existing.update(creates)
         write_combined(collection, combined, guarded_operations)
 

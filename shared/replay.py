@@ -1,13 +1,15 @@
 """Rebuild a projection from the start of its topics into fresh collections, then swap.
 
-0. The projection's worker must be stopped (its consumer group without members):
-   FerretDB applies concurrent updates of one document non-atomically, so a
-   live consumer writing beside the rebuild could lose updates. The API keeps
-   serving the old collections meanwhile.
+0. The projection's worker must be stopped (its consumer group without members),
+   so nothing writes the old collections while they are replaced (what the
+   restarted worker does is below). The API keeps serving the old collections
+   meanwhile.
 1. Read every partition from offset 0 up to the end offsets taken at the start,
    applying the projection's handlers (with ``ctx.replaying = True``) into
-   ``<collection>__rebuild`` collections, printing progress.
-2. Swap: each live collection is dropped and the rebuilt one renamed in its place.
+   ``<collection>__rebuild`` collections (with the projection's indexes), printing
+   progress.
+2. Swap: each rebuilt collection is renamed onto the live one (``dropTarget``),
+   so readers see the old collection or the new one, never none.
 3. Catch up: read on up to the end offsets taken after the swap, into the live
    collections.
 
@@ -112,13 +114,12 @@ def rebuild(projection: Projection, settings: Settings, db, progress=print_progr
 
 
 def swap(db, names: dict[str, str]) -> None:
-    """Put each rebuilt collection in place of the live one (FerretDB lacks dropTarget)."""
+    """Put each rebuilt collection in place of the live one (an empty one when no event reached it)."""
     existing = set(db.list_collection_names())
     for live, rebuilt in names.items():
         if rebuilt not in existing:
             db.create_collection(rebuilt)
-        db.drop_collection(live)
-        db[rebuilt].rename(live)
+        db[rebuilt].rename(live, dropTarget=True)
 
 
 def main(projection: Projection, settings: Settings) -> int:

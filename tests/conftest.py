@@ -1,12 +1,42 @@
-"""Shared fixtures. Unit tests need none of these; integration and e2e tests use real servers."""
+"""Shared fixtures. Unit tests need none of these; integration and e2e tests use real servers.
+
+Every query the product code sends during the session, in this process and in the
+services the tests start as processes (they inherit MONGODB_QUERY_SHAPES_DIR), is
+recorded by shape (shared.queryshapes); the session fails if one of them is not
+declared with an index that serves it (shared.indexes, services/<service>/indexes.py).
+"""
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import uuid
+from functools import reduce
+from operator import add
 
 import pytest
 
+from shared import indexes, queryshapes
 from shared.config import Settings
 from tests import infra
+
+QUERY_SHAPES = os.environ[queryshapes.ENV] = tempfile.mkdtemp(prefix="query-shapes-")
+queryshapes.install(QUERY_SHAPES)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the session when the code sent a query no declared index serves."""
+    try:
+        problems = queryshapes.undeclared(queryshapes.read(QUERY_SHAPES), reduce(add, indexes.registry().values()))
+    finally:
+        shutil.rmtree(QUERY_SHAPES, ignore_errors=True)
+    if problems:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_sep("=", "queries without a declared index (declare them: shared/indexes.py)", red=True)
+            for line in problems:
+                reporter.write_line(line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")

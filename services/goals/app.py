@@ -14,7 +14,9 @@ from services.goals.adapters.read_model import ReadModel
 from services.goals.adapters.stream_cache import CachedStreams
 from services.goals.adapters.streams import Streams
 from services.goals.api import baseline, errors, events, goals, milestones, sessions
+from services.goals.indexes import DECLARED
 from services.goals.service import GoalsService
+from shared import indexes
 from shared.auth import BEARER
 from shared.config import Settings
 from shared.eventstore import EventStore
@@ -44,5 +46,5 @@ def create_app(settings: Settings | None = None, db=None):
     if os.environ.get("GOALS_BENCH_BASELINE") == "1":
         app.register_blueprint(baseline.blueprint(db))
     errors.register(app, api)
-    on_first_request(app, store.ensure_indexes, read_model.ensure_indexes)
+    on_first_request(app, lambda: indexes.ensure(db, DECLARED))
     return app

@@ -16,7 +16,8 @@ from services.goals.adapters.read_model import ReadModel
 from services.goals.adapters.stream_cache import CachedStreams
 from services.goals.adapters.streams import Streams
 from services.goals.service import Actor, GoalsService
-from shared import jsonlog, mongo
+from services.goals.indexes import DECLARED
+from shared import indexes, jsonlog, mongo
 from shared.config import Settings
 from shared.eventstore import EventStore
 
@@ -26,10 +27,10 @@ log = logging.getLogger(__name__)
 def rebuild(db) -> int:
     """Write every stream's current state into the read model; return how many streams."""
     store, read_model = EventStore(db), ReadModel(db)
-    read_model.ensure_indexes()
+    indexes.ensure(db, DECLARED)
     service = GoalsService(CachedStreams(Streams(store), capacity=0), read_model)
     count = 0
-    for first in store.commits.find({"first_version": 1}, {"stream_id": 1, "clinic_id": 1, "events": 1}):
+    for first in store.first_commits():
         actor, stream_id = Actor(first["clinic_id"], "reindex"), first["stream_id"]
         if first["events"][0]["type"] == "goal-created":
             read_model.goal_changed(actor.clinic_id, None, service.goal(actor, stream_id))

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import logging
 
-from shared import jsonlog, kafka_clients, metrics, mongo, relay
+from services.goals.indexes import DECLARED
+from shared import indexes, jsonlog, kafka_clients, metrics, mongo, relay
 from shared.config import Settings
 from shared.events.topics import ensure_topics
 from shared.eventstore import EventStore
@@ -18,8 +19,9 @@ def main(settings: Settings | None = None) -> None:
     jsonlog.configure(settings.log_level)
     stop = stop_on_signals()
     metrics.serve(settings.metrics_port(METRICS_PORT))
-    store = EventStore(mongo.database(settings))
-    store.ensure_indexes()
+    db = mongo.database(settings)
+    indexes.ensure(db, DECLARED)
+    store = EventStore(db)
     ensure_topics(settings)
     producer = kafka_clients.producer(settings)
     log.info("relay starting")

@@ -8,8 +8,9 @@ request (and again until that succeeds).
 from __future__ import annotations
 
 from services.reminders.api import preferences, reminders
+from services.reminders.indexes import DECLARED
 from services.reminders.service import RemindersService
-from services.reminders.store.reminders import ReminderStore
+from shared import indexes
 from shared.auth import BEARER
 from shared.config import Settings
 from shared.web import create_service_app, on_first_request, service_db
@@ -29,5 +30,5 @@ def create_app(settings: Settings | None = None, db=None):
     api.spec.options["security"] = [BEARER]
     for blueprint in (reminders.blp, preferences.blp):
         api.register_blueprint(blueprint)
-    on_first_request(app, ReminderStore(db).ensure_indexes)
+    on_first_request(app, lambda: indexes.ensure(db, DECLARED))
     return app

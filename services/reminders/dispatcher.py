@@ -28,14 +28,13 @@ from services.reminders.config import DispatchConfig
 from services.reminders.delivery import claims, outcomes, webhook
 from services.reminders.delivery.outbox import ReminderOutbox, publish_outcomes
 from services.reminders.domain.delivery import too_late
+from services.reminders.indexes import DECLARED
 from services.reminders.metrics import DELIVERY_ATTEMPTS
 from services.reminders.planner import Planner
 from services.reminders.service import utc_now
-from services.reminders.store import planning
 from services.reminders.store.documents import DELIVERY_CLAIMS, REMINDERS
 from services.reminders.store.preferences import PreferenceStore
-from services.reminders.store.reminders import ReminderStore
-from shared import jsonlog, metrics, mongo
+from shared import indexes, jsonlog, metrics, mongo
 from shared.config import Settings
 from shared.lifecycle import StopFlag, stop_on_signals
 
@@ -110,9 +109,7 @@ class Dispatcher:
 def serve(settings: Settings, config: DispatchConfig, stop: StopFlag, db=None) -> None:
     """Run rounds until `stop()`, with the outbox relay in a thread (tests run this in threads too)."""
     db = db if db is not None else mongo.database(settings)
-    ReminderStore(db).ensure_indexes()
-    planning.ensure_indexes(db)
-    db[DELIVERY_CLAIMS].create_index([("at", 1)])
+    indexes.ensure(db, DECLARED)
     dispatcher = Dispatcher(db, config)
     outbox = threading.Thread(target=publish_outcomes, name="reminders-outbox", daemon=True,
                               args=(settings, ReminderOutbox(db, dispatcher.owner), stop))

@@ -15,14 +15,13 @@ the client's sessions (when, attended or not, next session).
 """
 from __future__ import annotations
 
-from pymongo import ASCENDING
-
-from services.reminders.store.documents import (CLIENT_FACTS, FACT_COLLECTIONS, GOAL_FACTS, PLANNING_REQUESTS,
-                                                PROJECTION_COLLECTIONS, client_key, goal_key, instant)
+from services.reminders.indexes import DECLARED
+from services.reminders.store.documents import (CLIENT_FACTS, GOAL_FACTS, PLANNING_REQUESTS, PROJECTION_COLLECTIONS,
+                                                client_key, goal_key, instant)
 from services.reminders.store.planning import Subject, request
 from shared.events.envelope import CloudEvent
 from shared.events.topics import GOALS_EVENTS
-from shared.projection import Change, Context, InsertIfAbsent, Projection, Upsert
+from shared.projection import Change, InsertIfAbsent, Projection, Upsert
 
 NAME = "reminders-projector"
 
@@ -82,13 +81,6 @@ HANDLERS = {
 }
 
 
-def create_indexes(ctx: Context) -> None:
-    """Re-planning a client's or clinic's subjects (new preferences), requests oldest first."""
-    for name in FACT_COLLECTIONS:
-        ctx.collection(name).create_index([("clinic_id", ASCENDING), ("client_id", ASCENDING)])
-    ctx.collection(PLANNING_REQUESTS).create_index([("at", ASCENDING)])
-
-
 def reminders_projection() -> Projection:
     return Projection(name=NAME, topics=(GOALS_EVENTS,), collections=PROJECTION_COLLECTIONS,
-                      handlers=HANDLERS, setup=create_indexes)
+                      handlers=HANDLERS, indexes=DECLARED)

@@ -13,6 +13,10 @@ again. Ids of what a keyed request creates are derived from the key (``record_id
 so that second run meets the first one's events (the version guard, a duplicate
 milestone, a milestone already reached, an unchanged status) and records nothing
 twice; only its answer differs from the lost one.
+
+Retention: a TTL index removes a record ``RETENTION`` (24 hours) after its claim;
+after that the key is new again (a request with it runs, and meets the first
+run's events as above). Every other query is by ``_id``.
 """
 from __future__ import annotations
 
@@ -21,11 +25,17 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from pymongo import ASCENDING, IndexModel
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from shared import indexes
+
 COLLECTION = "idempotency_keys"
 PENDING, DONE = "pending", "done"
+RETENTION = timedelta(hours=24)
+INDEXES = indexes.declare({COLLECTION: [IndexModel([("claimed_at", ASCENDING)],
+                                                   expireAfterSeconds=int(RETENTION.total_seconds()))]})
 
 
 @dataclass(frozen=True)

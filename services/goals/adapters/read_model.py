@@ -13,17 +13,37 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from services.goals.domain import codec
+from shared import indexes
+from shared.indexes import Query
 
 GOAL_INDEX = "goal_index"
 SESSION_INDEX = "session_index"
 INTERNAL = {"_id": 0, "clinic_id": 0}
 SUMMARY = ("goal_id", "client_id", "clinician_id", "title", "category", "priority", "target_date",
            "lifecycle_status", "achievement_status", "created_at")
+NEWEST = {GOAL_INDEX: "created_at", SESSION_INDEX: "occurred_at"}
+FILTERS = {GOAL_INDEX: (("clinic_id",), ("clinic_id", "client_id"), ("clinic_id", "lifecycle_status"),
+                        ("clinic_id", "client_id", "lifecycle_status")),
+           SESSION_INDEX: (("clinic_id",), ("clinic_id", "client_id"))}
+
+
+def _newest_first(collection: str) -> list[tuple[str, int]]:
+    """A listing's order: newest first, ties by id (so pages never overlap)."""
+    return [(NEWEST[collection], DESCENDING), ("_id", DESCENDING)]
+
+
+# One index per filter a listing takes: its equality fields, then the listing's order.
+INDEXES = indexes.declare(
+    {name: [IndexModel([(field, ASCENDING) for field in fields] + _newest_first(name)) for fields in filters]
+     for name, filters in FILTERS.items()},
+    [query for name, filters in FILTERS.items() for fields in filters for query in (
+        Query.of(name, equal=fields, sort=_newest_first(name)),   # a page
+        Query.of(name, equal=fields))])                             # its total
 
 
 def goal_summary(goal) -> dict:
@@ -36,11 +56,6 @@ def goal_summary(goal) -> dict:
 class ReadModel:
     def __init__(self, db: Database):
         self.goals, self.sessions = db[GOAL_INDEX], db[SESSION_INDEX]
-
-    def ensure_indexes(self) -> None:
-        for collection, newest in ((self.goals, "created_at"), (self.sessions, "occurred_at")):
-            collection.create_index([("clinic_id", ASCENDING), ("client_id", ASCENDING), (newest, DESCENDING)])
-            collection.create_index([("clinic_id", ASCENDING), (newest, DESCENDING)])
 
     def goal_changed(self, clinic_id: str, before, after) -> None:
         """Store the goal's summary if `after` changed it (`before` is None for a new goal)."""
@@ -55,11 +70,11 @@ class ReadModel:
                    status: str | None = None) -> dict:
         """A page of the clinic's goals, newest first; `status` is the lifecycle status."""
         query = _matching(clinic_id, client_id=client_id, lifecycle_status=status)
-        return _page(self.goals, query, "created_at", page, page_size, {**INTERNAL, "version": 0})
+        return _page(self.goals, query, page, page_size, {**INTERNAL, "version": 0})
 
     def list_sessions(self, clinic_id: str, page: int, page_size: int, client_id: str | None = None) -> dict:
         """A page of the clinic's sessions, latest first."""
-        return _page(self.sessions, _matching(clinic_id, client_id=client_id), "occurred_at", page, page_size, INTERNAL)
+        return _page(self.sessions, _matching(clinic_id, client_id=client_id), page, page_size, INTERNAL)
 
 
 def _record(collection, clinic_id: str, doc_id: str, version: int, fields: dict) -> None:
@@ -77,7 +92,7 @@ def _matching(clinic_id: str, **optional) -> dict:
     return {"clinic_id": clinic_id, **{name: value for name, value in optional.items() if value is not None}}
 
 
-def _page(collection, query: dict, newest: str, page: int, page_size: int, hidden: dict) -> dict:
-    cursor = collection.find(query, hidden).sort([(newest, DESCENDING), ("_id", DESCENDING)])
+def _page(collection, query: dict, page: int, page_size: int, hidden: dict) -> dict:
+    cursor = collection.find(query, hidden).sort(_newest_first(collection.name))
     items = list(cursor.skip((page - 1) * page_size).limit(page_size))
     return {"items": items, "page": page, "page_size": page_size, "total": collection.count_documents(query)}

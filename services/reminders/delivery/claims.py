@@ -17,11 +17,23 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
+
+from services.reminders.store.documents import DELIVERY_CLAIMS, REMINDERS
+from shared import indexes
+from shared.indexes import Query
 
 DUE = {"status": "pending", "outcome.published": {"$ne": False}}
 CANDIDATES = 20
+# Both branches of the candidates' $or read one status in send_at order (MongoDB merges them).
+INDEXES = indexes.declare(
+    {REMINDERS: [IndexModel([("status", ASCENDING), ("send_at", ASCENDING), ("outcome.published", ASCENDING),
+                             ("lease_expires_at", ASCENDING)])],
+     DELIVERY_CLAIMS: [IndexModel([("at", ASCENDING)])]},
+    [Query.of(REMINDERS, equal=["status"], range=["outcome.published", "send_at"], sort=["send_at"]),
+     Query.of(REMINDERS, equal=["status"], range=["lease_expires_at"], sort=["send_at"]),
+     Query.of(DELIVERY_CLAIMS, range=["at"])])                                       # forget_before
 
 
 def claim_key(doc: dict) -> str:

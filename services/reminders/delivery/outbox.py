@@ -15,16 +15,24 @@ import logging
 from datetime import datetime, timedelta, timezone
 
 from kafka.errors import KafkaError
-from pymongo import ASCENDING
+from pymongo import ASCENDING, IndexModel
 
 from services.reminders.store.documents import REMINDERS
-from shared import kafka_clients, relay
+from shared import indexes, kafka_clients, relay
 from shared.config import Settings
 from shared.events.topics import ensure_topics
+from shared.indexes import Query
 from shared.lifecycle import StopFlag
 
 log = logging.getLogger(__name__)
 ORPHANED_AFTER = timedelta(seconds=30)
+OLDEST_FIRST = [("outcome.attempted_at", ASCENDING)]
+# One index per branch of the poll's $or; published outcomes leave the `false` range of both.
+INDEXES = indexes.declare(
+    {REMINDERS: [IndexModel([("outcome.published", ASCENDING), ("outcome.by", ASCENDING), *OLDEST_FIRST]),
+                 IndexModel([("outcome.published", ASCENDING), *OLDEST_FIRST])]},
+    [Query.of(REMINDERS, equal=["outcome.published", "outcome.by"], sort=OLDEST_FIRST),
+     Query.of(REMINDERS, equal=["outcome.published"], range=["outcome.attempted_at"], sort=OLDEST_FIRST)])
 
 
 class ReminderOutbox:
@@ -36,7 +44,7 @@ class ReminderOutbox:
         orphaned = datetime.now(timezone.utc) - ORPHANED_AFTER
         query = {"outcome.published": False,
                  "$or": [{"outcome.by": self.owner}, {"outcome.attempted_at": {"$lt": orphaned}}]}
-        cursor = self.reminders.find(query, {"outcome": 1}).sort("outcome.attempted_at", ASCENDING).limit(limit)
+        cursor = self.reminders.find(query, {"outcome": 1}).sort(OLDEST_FIRST).limit(limit)
         return [{"_id": doc["_id"], "events": [doc["outcome"]["event"]]} for doc in cursor]
 
     def mark_published(self, reminder_ids: list[str]) -> None:

@@ -20,12 +20,26 @@ import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
+from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
 from services.reminders.store.documents import CLIENT_FACTS, EPOCH, GOAL_FACTS, PLANNING_REQUESTS, client_key, goal_key
+from shared import indexes
+from shared.indexes import Query
 from shared.mongo import compound_id
 
 PLANS, LEADERS = "plans", "leaders"
+INDEXES = indexes.declare(
+    {PLANS: [IndexModel([("replan_at", ASCENDING)])],
+     LEADERS: [IndexModel([("at", ASCENDING)])],
+     PLANNING_REQUESTS: [IndexModel([("at", ASCENDING)])],
+     GOAL_FACTS: [IndexModel([("clinic_id", ASCENDING), ("client_id", ASCENDING)])],
+     CLIENT_FACTS: [IndexModel([("clinic_id", ASCENDING), ("client_id", ASCENDING)])]},
+    [Query.of(PLANNING_REQUESTS, sort=["at"]),                                  # requested (oldest first, limited)
+     *(Query.of(facts, equal=keys) for facts in (GOAL_FACTS, CLIENT_FACTS)      # request_planning
+       for keys in (["clinic_id"], ["clinic_id", "client_id"])),
+     Query.of(PLANS, range=["replan_at"]),                                      # due_for_planning_again
+     Query.of(LEADERS, range=["at"])])                                          # forget_before
 
 
 @dataclass(frozen=True, order=True)
@@ -102,7 +116,3 @@ def forget_before(db, moment: datetime) -> None:
     """Drop leadership records older than `moment` (no TTL indexes on FerretDB)."""
     db[LEADERS].delete_many({"at": {"$lt": moment}})
 
-
-def ensure_indexes(db) -> None:
-    db[PLANS].create_index([("replan_at", 1)])
-    db[LEADERS].create_index([("at", 1)])

@@ -22,14 +22,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from pymongo import UpdateOne
+from pymongo import ASCENDING, IndexModel, UpdateOne
 
 from services.reminders.domain.delivery import too_late
 from services.reminders.domain.plan import Plan, Planned
-from services.reminders.store.documents import claim_token, instant, stored_reminder_id
-from shared.batchwrite import bulk_write_in_commands
+from services.reminders.store.documents import REMINDERS, claim_token, instant, stored_reminder_id
+from shared import indexes
+from shared.indexes import Query
 
 READ_FIELDS = {"status": 1, "due_at": 1, "attempts": 1, "snoozed_until": 1, "kind": 1}
+INDEXES = indexes.declare(  # a subject's pending reminders (the other branch of the $or is by _id)
+    {REMINDERS: [IndexModel([("clinic_id", ASCENDING), ("plan_key", ASCENDING), ("status", ASCENDING)])]},
+    [Query.of(REMINDERS, equal=["clinic_id", "plan_key", "status"])])
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ def apply_plan(collection, scope: Scope, plan: Plan, now: datetime) -> int:
     operations += [_orphaned(doc, plan.orphan_reason, now) for rid, doc in existing.items()
                    if rid not in planned and doc["status"] == "pending"]
     if operations:
-        bulk_write_in_commands(collection, operations)
+        collection.bulk_write(operations, ordered=True)
     return len(operations)
 
 

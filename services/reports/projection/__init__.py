@@ -7,11 +7,10 @@ changes only; the runtime (shared.projection) adds the idempotency guard.
 """
 from __future__ import annotations
 
-from pymongo import ASCENDING
-
 from shared.events.topics import GOALS_EVENTS, REMINDERS_EVENTS
-from shared.projection import Context, Projection
-from services.reports.documents import CLIENT_SUMMARY, COLLECTIONS
+from shared.projection import Projection
+from services.reports.documents import COLLECTIONS
+from services.reports.indexes import DECLARED
 from services.reports.projection.goals import goal_created, goal_status_changed, milestone_added, milestone_reached
 from services.reports.projection.reminders import reminder_failed, reminder_sent
 from services.reports.projection.sessions import session_logged
@@ -29,11 +28,6 @@ HANDLERS = {
 }
 
 
-def create_indexes(ctx: Context) -> None:
-    """Indexes of the caseload and clinic reads (goal and client reports read documents by _id)."""
-    ctx.collection(CLIENT_SUMMARY).create_index([("clinic_id", ASCENDING), ("clinician_ids", ASCENDING)])
-
-
 def reports_projection() -> Projection:
     return Projection(name=NAME, topics=(GOALS_EVENTS, REMINDERS_EVENTS), collections=COLLECTIONS,
-                      handlers=HANDLERS, setup=create_indexes)
+                      handlers=HANDLERS, indexes=DECLARED)

@@ -7,15 +7,22 @@ acceptable for a clinic's size (docs/reports.md).
 """
 from __future__ import annotations
 
+from pymongo import ASCENDING, IndexModel
+
 from services.reports.documents import CLIENT_SUMMARY
 from services.reports.domain.attendance import attendance_rate
 from services.reports.domain.goals import counts_as_real
 from services.reports.domain.months import month_end, month_range, month_start
 from services.reports.domain.outcome import rounded
 from services.reports.read.clinic_outcomes import category_lines, in_month, outcome_totals, period_outcomes
+from shared import indexes
 from shared.events.vocabulary import CATEGORIES
+from shared.indexes import Query
 
 SUMMARY_FIELDS = {"client_id": 1, "phq9": 1, "gad7": 1, "goals": 1, "sessions_by_month": 1}
+INDEXES = indexes.declare(  # the clinic's summaries; with a clinician, the caseload (read/clinician.py)
+    {CLIENT_SUMMARY: [IndexModel([("clinic_id", ASCENDING), ("clinician_ids", ASCENDING)])]},
+    [Query.of(CLIENT_SUMMARY, equal=["clinic_id"])])
 
 
 def clinic_report(db, clinic_id: str, first: str, last: str) -> dict:

@@ -6,6 +6,10 @@ from services.reports.domain.attendance import attendance_rate
 from services.reports.domain.goals import ACTIVE, counts_as_real, status_counts
 from services.reports.domain.outcome import client_outcome, rounded, share
 from services.reports.read.measures import clean_series
+from shared import indexes
+from shared.indexes import Query
+
+INDEXES = indexes.declare(queries=[Query.of(CLIENT_SUMMARY, equal=["clinic_id", "clinician_ids"])])  # read/clinic.py's
 
 
 def clinician_report(db, clinic_id: str, clinician_id: str) -> dict | None:

@@ -6,11 +6,13 @@ in the order applied.
 """
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections import Counter
 from itertools import count
 
 from kafka.admin import KafkaAdminClient
+from pymongo import MongoClient
 
 from shared import consumer
 from shared.events.envelope import CloudEvent
@@ -131,3 +133,13 @@ def committed_offsets(settings, group: str) -> int:
         return sum(meta.offset for meta in offsets.values() if meta.offset >= 0)
     finally:
         admin.close()
+
+
+@contextlib.contextmanager
+def watched_database(settings, listener):
+    """The test's database through a client of its own that reports its commands to `listener`."""
+    client = MongoClient(settings.mongodb_uri, event_listeners=[listener], tz_aware=True)
+    try:
+        yield client[settings.database_name]
+    finally:
+        client.close()

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from backbone_kit import Events
 
-from shared import mongo
+from shared import indexes, mongo
 from shared.events.topics import EVENT_TOPICS, ensure_topics
-from shared.eventstore import EventStore
+from shared.eventstore import INDEXES, EventStore
 from tests.support import delete_topics
 
 
@@ -34,5 +34,5 @@ def events():
 def store(db):
     """The event store on the test's database."""
     store = EventStore(db)
-    store.ensure_indexes()
+    indexes.ensure(db, INDEXES)
     return store
