@@ -1,4 +1,4 @@
-"""The dispatcher on FerretDB and Kafka, with a local webhook receiver: once, signed, retried, recorded."""
+"""The dispatcher on the document store and Kafka, with a local webhook receiver: once, signed, retried, recorded."""
 import contextlib
 import threading
 import time
@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from reminders_kit import due_reminders, now
+from reminders_kit import due_reminders, now, ticking_clock
 from webhook_receiver import Receiver
 
 from services.reminders.config import DispatchConfig
@@ -29,7 +29,8 @@ CONFIG = DispatchConfig(interval_seconds=0.1, webhook_secret=SECRET, webhook_tim
 def dispatchers(settings, db, replicas: int = 2):
     """`replicas` dispatcher processes' loops (outbox relay included), each in its own thread."""
     stops = [StopFlag() for _ in range(replicas)]
-    threads = [threading.Thread(target=serve, args=(settings, CONFIG, stop, db), daemon=True) for stop in stops]
+    clock = ticking_clock()
+    threads = [threading.Thread(target=serve, args=(settings, CONFIG, stop, db, clock), daemon=True) for stop in stops]
     for thread in threads:
         thread.start()
     try:
@@ -92,7 +93,7 @@ def test_a_failing_receiver_is_retried_with_backoff_then_the_reminder_fails_and_
 def test_a_client_without_a_webhook_gets_a_failed_reminder_not_a_silent_one(db, clinic):
     [reminder_id] = due_reminders(db, clinic, "c-no-hook", 1)
 
-    Dispatcher(db, CONFIG).round()
+    Dispatcher(db, CONFIG, clock=now).round()
 
     doc = db[REMINDERS].find_one({"_id": reminder_id})
     assert (doc["status"], doc["outcome"]["error"], doc["outcome"]["published"]) == ("failed", "no-webhook-url", False)
@@ -116,7 +117,7 @@ def test_a_stale_lease_of_a_dispatcher_that_died_is_claimed_again(db, clinic):
         db[REMINDERS].update_one({"_id": reminder_id}, {"$set": {
             "status": "sending", "lease_owner": "dead-replica", "lease_expires_at": now() - timedelta(seconds=1)}})
 
-        Dispatcher(db, CONFIG).round()
+        Dispatcher(db, CONFIG, clock=now).round()
 
     assert db[REMINDERS].find_one({"_id": reminder_id})["status"] == "sent"
     assert receiver.ids() == [reminder_id]
@@ -127,9 +128,9 @@ def test_outcomes_wait_in_the_outbox_while_kafka_is_unreachable_and_are_publishe
     with Receiver(SECRET) as receiver:
         webhook_for(db, clinic, receiver.url, "c1")
         [reminder_id] = due_reminders(db, clinic, "c1", 1)
-        dispatcher = Dispatcher(db, CONFIG, owner="replica-a")
+        dispatcher = Dispatcher(db, CONFIG, owner="replica-a", clock=now)
         dispatcher.round()
-    outbox, stop = ReminderOutbox(db, "replica-a"), StopFlag()
+    outbox, stop = ReminderOutbox(db, "replica-a", now), StopFlag()
     unreachable = threading.Thread(target=publish_outcomes, args=(replace(settings, kafka_bootstrap_servers=(
         "127.0.0.1:9")), outbox, stop))
     unreachable.start()
