@@ -23,7 +23,7 @@ from pymongo import ASCENDING, ReturnDocument
 DUE = {"status": "pending", "outcome.published": {"$ne": False}}
 
 
-def _due(now: datetime) -> tuple[tuple[dict, str], ...]:
+def due_queries(now: datetime) -> tuple[tuple[dict, str], ...]:
     """(filter, the field to take the earliest of) of reminders due for an attempt at `now`."""
     return (({**DUE, "send_at": {"$lte": now}}, "send_at"),
             ({"status": "sending", "lease_expires_at": {"$lte": now}}, "lease_expires_at"))
@@ -32,7 +32,7 @@ def _due(now: datetime) -> tuple[tuple[dict, str], ...]:
 def claim_next(reminders, owner: str, now: datetime, lease: timedelta) -> dict | None:
     """The earliest due reminder, now ``sending`` under the caller's lease; None when nothing is due."""
     taken = {"$set": {"status": "sending", "lease_owner": owner, "lease_expires_at": now + lease}}
-    for due, earliest in _due(now):
+    for due, earliest in due_queries(now):
         doc = reminders.find_one_and_update(due, taken, sort=[(earliest, ASCENDING)],
                                             return_document=ReturnDocument.AFTER)
         if doc is not None:

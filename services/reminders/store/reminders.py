@@ -15,7 +15,8 @@ class ReminderStore:
     def ensure_indexes(self) -> None:
         """Claims, leases, listings, plans and the outbox."""
         for keys in (("status", "send_at"), ("status", "lease_expires_at"), ("clinic_id", "plan_key", "status"),
-                     ("clinic_id", "due_at"), ("clinic_id", "client_id", "due_at"), ("outcome.published",)):
+                     ("clinic_id", "due_at"), ("clinic_id", "client_id", "due_at"),
+                     ("outcome.published", "outcome.attempted_at")):
             self.reminders.create_index([(key, ASCENDING) for key in keys])
 
     def page(self, clinic_id: str, page: int, page_size: int, client_id: str | None = None,
