@@ -10,6 +10,7 @@ from reminders_kit import due_reminders, now, ticking_clock
 from webhook_receiver import Receiver
 
 from services.reminders.config import DispatchConfig
+from services.reminders.delivery.claims import claim_next
 from services.reminders.delivery.outbox import ReminderOutbox, publish_outcomes
 from services.reminders.dispatcher import Dispatcher, serve
 from services.reminders.store.documents import REMINDERS
@@ -69,6 +70,27 @@ def test_two_dispatcher_replicas_deliver_every_due_reminder_exactly_once_with_a_
     events = outcome_events(settings, 40)
     assert {e.subject for e in events} == set(ids) and {e.type for e in events} == {"reminder-sent"}
     assert all(e.partitionkey == e.data["client_id"] and e.sequence == 1 for e in events)
+
+
+def test_dispatchers_claiming_at_once_take_every_due_reminder_exactly_once_and_nothing_else(db, clinic):
+    ids = due_reminders(db, clinic, "c1", 300)
+    later = due_reminders(db, clinic, "c1", 5, due_at=now() + timedelta(minutes=1))
+    claimed, start = [], threading.Barrier(6)
+
+    def claim_all(owner):
+        start.wait()
+        while (doc := claim_next(db[REMINDERS], owner, now(), CONFIG.lease)) is not None:
+            claimed.append((doc["_id"], owner))
+
+    threads = [threading.Thread(target=claim_all, args=(f"replica-{n}",)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(rid for rid, _ in claimed) == sorted(ids)
+    owners = {doc["_id"]: doc["lease_owner"] for doc in db[REMINDERS].find({"status": "sending"})}
+    assert owners == dict(claimed) and not set(owners) & set(later)
 
 
 def test_a_failing_receiver_is_retried_with_backoff_then_the_reminder_fails_and_the_failure_is_published(
