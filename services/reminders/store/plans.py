@@ -14,7 +14,8 @@ For each planned reminder, against its document (if any):
 
 Pending reminders of the subject that the plan no longer holds are cancelled
 (or expired, if their time is past). Every write is conditional on the status
-it was decided on. Documents are keyed by the clinic-scoped id
+it was decided on, so the writes are independent of each other and go as one
+unordered bulk. Documents are keyed by the clinic-scoped id
 (documents.stored_reminder_id).
 """
 from __future__ import annotations
@@ -27,7 +28,6 @@ from pymongo import UpdateOne
 from services.reminders.domain.delivery import too_late
 from services.reminders.domain.plan import Plan, Planned
 from services.reminders.store.documents import instant, stored_reminder_id
-from shared.batchwrite import bulk_write_in_commands
 
 READ_FIELDS = {"status": 1, "due_at": 1, "attempts": 1, "snoozed_until": 1, "kind": 1}
 
@@ -48,7 +48,7 @@ def apply_plan(collection, scope: Scope, plan: Plan, now: datetime) -> int:
     operations += [_orphaned(doc, plan.orphan_reason, now) for rid, doc in existing.items()
                    if rid not in planned and doc["status"] == "pending"]
     if operations:
-        bulk_write_in_commands(collection, operations)
+        collection.bulk_write(operations, ordered=False)  # each write is conditional on its own document
     return len(operations)
 
 
