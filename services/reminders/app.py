@@ -1,4 +1,4 @@
-"""The reminders API's composition root: `create_app(settings=None, db=None)`.
+"""The reminders API's composition root: `create_app(settings=None, db=None, clock=utc_now)`.
 
     gunicorn -c deploy/gunicorn.conf.py "services.reminders.app:create_app()"
 
@@ -8,6 +8,7 @@ request (and again until that succeeds).
 from __future__ import annotations
 
 from services.reminders.api import preferences, reminders
+from services.reminders.clock import Clock, utc_now
 from services.reminders.indexes import DECLARED
 from services.reminders.service import RemindersService
 from shared import indexes
@@ -22,11 +23,11 @@ Every call needs `Authorization: Bearer <JWT>` (HS256, claims `sub`, `clinic_id`
 clinic_admin). See docs/reminders.md."""
 
 
-def create_app(settings: Settings | None = None, db=None):
+def create_app(settings: Settings | None = None, db=None, clock: Clock = utc_now):
     settings = settings or Settings(service="reminders")
     app, api = create_service_app(settings, "Therapy reminders API", DESCRIPTION, db=db)
     db = service_db(app)
-    app.extensions["reminders_service"] = RemindersService(db)
+    app.extensions["reminders_service"] = RemindersService(db, clock)
     api.spec.options["security"] = [BEARER]
     for blueprint in (reminders.blp, preferences.blp):
         api.register_blueprint(blueprint)

@@ -5,7 +5,7 @@
 Every ``REMINDERS_DISPATCH_INTERVAL_SECONDS`` (5) a round plans the goals and
 clients whose facts changed (or whose practice horizon needs extending), then
 delivers every due reminder with a few threads, each claiming one reminder at
-a time (delivery/claims.py), so replicas never deliver a reminder twice and
+a time with an atomic update (delivery/claims.py), so replicas never deliver a reminder twice and
 one slow webhook does not hold the others up. Outcome events go to Kafka from
 the outbox in a thread of their own (shared.relay), so Kafka being down —
 even at start-up — delays nothing but the events. SIGTERM sets a flag: the round finishes and
@@ -19,11 +19,11 @@ import socket
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
 from typing import Callable
 
 from pymongo.errors import PyMongoError
 
+from services.reminders.clock import Clock, utc_now
 from services.reminders.config import DispatchConfig
 from services.reminders.delivery import claims, outcomes, webhook
 from services.reminders.delivery.outbox import ReminderOutbox, publish_outcomes
@@ -31,8 +31,7 @@ from services.reminders.domain.delivery import too_late
 from services.reminders.indexes import DECLARED
 from services.reminders.metrics import DELIVERY_ATTEMPTS
 from services.reminders.planner import Planner
-from services.reminders.service import utc_now
-from services.reminders.store.documents import DELIVERY_CLAIMS, REMINDERS
+from services.reminders.store.documents import REMINDERS
 from services.reminders.store.preferences import PreferenceStore
 from shared import indexes, jsonlog, metrics, mongo
 from shared.config import Settings
@@ -41,7 +40,6 @@ from shared.lifecycle import StopFlag, stop_on_signals
 log = logging.getLogger(__name__)
 METRICS_PORT = 9103
 PER_THREAD_AND_ROUND = 200
-KEEP_CLAIMS = timedelta(days=7)
 
 
 def _never() -> bool:
@@ -50,23 +48,16 @@ def _never() -> bool:
 
 class Dispatcher:
     def __init__(self, db, config: DispatchConfig, owner: str | None = None,
-                 clock: Callable[[], datetime] = utc_now):
-        self.reminders, self.claims, self.config, self.clock = db[REMINDERS], db[DELIVERY_CLAIMS], config, clock
+                 clock: Clock = utc_now):
+        self.reminders, self.config, self.clock = db[REMINDERS], config, clock
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.planner, self.preferences = Planner(db, self.owner), PreferenceStore(db)
-        self.next_cleanup = self.clock()
 
     def round(self, stop: Callable[[], bool] = _never) -> int:
         """Plan what changed, then deliver what is due; return how many reminders were handled."""
         self.planner.plan_due(self.clock())
-        self._forget_old_claims(self.clock())
         with ThreadPoolExecutor(self.config.threads, thread_name_prefix="deliver") as pool:
             return sum(pool.map(lambda _: self._deliver_until_none_due(stop), range(self.config.threads)))
-
-    def _forget_old_claims(self, now: datetime) -> None:
-        if now >= self.next_cleanup:
-            claims.forget_before(self.claims, now - KEEP_CLAIMS)
-            self.next_cleanup = now + timedelta(hours=1)
 
     def _deliver_until_none_due(self, stop) -> int:
         handled = 0
@@ -76,7 +67,7 @@ class Dispatcher:
 
     def deliver_one(self) -> bool:
         """Claim one due reminder and attempt it; False when none is due."""
-        doc = claims.claim_next(self.reminders, self.claims, self.owner, self.clock(), self.config.lease)
+        doc = claims.claim_next(self.reminders, self.owner, self.clock(), self.config.lease)
         if doc is None:
             return False
         if not doc["attempts"] and too_late(doc["kind"], doc["due_at"], self.clock()):
@@ -106,13 +97,14 @@ class Dispatcher:
         log.info("reminder attempt", extra={"reminder_id": doc["_id"], "kind": doc["kind"], "result": result})
 
 
-def serve(settings: Settings, config: DispatchConfig, stop: StopFlag, db=None) -> None:
+def serve(settings: Settings, config: DispatchConfig, stop: StopFlag, db=None,
+          clock: Clock = utc_now) -> None:
     """Run rounds until `stop()`, with the outbox relay in a thread (tests run this in threads too)."""
     db = db if db is not None else mongo.database(settings)
     indexes.ensure(db, DECLARED)
-    dispatcher = Dispatcher(db, config)
+    dispatcher = Dispatcher(db, config, clock=clock)
     outbox = threading.Thread(target=publish_outcomes, name="reminders-outbox", daemon=True,
-                              args=(settings, ReminderOutbox(db, dispatcher.owner), stop))
+                              args=(settings, ReminderOutbox(db, dispatcher.owner, clock), stop))
     outbox.start()
     try:
         while not stop():

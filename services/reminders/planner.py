@@ -6,7 +6,11 @@ request names it (a new fact, new preferences) or its practice horizon needs
 extending. Planning reads the subject's facts and the client's effective
 preferences, asks the pure domain for the plan (domain/plan.py) and writes it
 (store/plans.py). One dispatcher plans at a time (store/planning.lead), so
-two plans of one subject never interleave their writes.
+two plans of one subject never interleave their writes: the holder renews
+the planner's lease every round and stops planning ``HANDOVER`` before it
+would run out; another dispatcher takes the lease over only once it has run
+out (its holder stopped), so hosts whose clocks agree to within ``HANDOVER``
+never plan at once.
 """
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ from services.reminders.store.preferences import PreferenceStore
 
 log = logging.getLogger(__name__)
 LEADERSHIP = timedelta(seconds=30)
-HANDOVER = timedelta(seconds=2)  # a period's planner plans from its start - HANDOVER to its end - HANDOVER
+HANDOVER = timedelta(seconds=2)  # a lease's holder stops planning this long before the lease runs out
 RETRY_FAILED_PLAN = timedelta(minutes=5)
 
 
@@ -42,18 +46,15 @@ class Planner:
         planned = set()
         for subject in sorted({s for _, s in requests} | set(planning.due_for_planning_again(self.db, now, limit))):
             if now + timedelta(seconds=time.monotonic() - started) + HANDOVER >= self.leading_until:
-                break  # the next period's planner may start now
+                break  # the lease is about to run out: another dispatcher may take it over
             self._plan(subject, now)
             planned.add(subject)
         planning.done(self.db, [request_id for request_id, subject in requests if subject in planned])
         return len(planned)
 
     def _leads(self, now: datetime) -> bool:
-        """Lead the period that `now + HANDOVER` falls in: consecutive leaders' windows never overlap."""
-        if self.leading_until is None or now + HANDOVER >= self.leading_until:
-            self.leading_until = planning.lead(self.db, self.owner, now + HANDOVER, self.period)
-            if self.leading_until is not None:
-                planning.forget_before(self.db, now - timedelta(days=1))
+        """Renew the planner's lease, or take it over if another's ran out; False while another holds it."""
+        self.leading_until = planning.lead(self.db, self.owner, now, self.period)
         return self.leading_until is not None
 
     def _plan(self, subject: Subject, now: datetime) -> None:

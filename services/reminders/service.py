@@ -1,12 +1,11 @@
 """The reminders API's use cases, each load → decide → save, for the clinic of the caller."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import datetime
 
+from services.reminders.clock import Clock, utc_now
 from services.reminders.domain.delivery import ACKNOWLEDGEABLE, MAX_SNOOZE, SNOOZABLE, snoozed_until
 from services.reminders.domain.errors import ReminderRuleError
-from services.reminders.store.documents import claim_token
 from services.reminders.store.planning import request_planning
 from services.reminders.store.preferences import CLIENT_FIELDS, CLINIC_FIELDS, PreferenceStore, merged
 from services.reminders.store.reminders import ReminderStore
@@ -28,12 +27,8 @@ class InvalidRequest(ReminderRuleError):
     code = "invalid-request"
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class RemindersService:
-    def __init__(self, db, clock: Callable[[], datetime] = utc_now):
+    def __init__(self, db, clock: Clock = utc_now):
         self.db, self.clock = db, clock
         self.reminders, self.preferences = ReminderStore(db), PreferenceStore(db)
 
@@ -68,7 +63,7 @@ class RemindersService:
         prefs = self.preferences.effective(clinic_id, doc["client_id"]).preferences
         due = snoozed_until(now, prefs, minutes, until)
         return self._change(doc, "snoozed", {"status": "pending", "due_at": due, "send_at": due,
-                                             "snoozed_until": due, "attempts": 0, "claim_token": claim_token()})
+                                             "snoozed_until": due, "attempts": 0})
 
     def _change(self, doc: dict, action: str, values: dict) -> dict:
         changed = self.reminders.change(doc, values, self.clock())

@@ -1,81 +1,55 @@
-"""Claims: a reminder's attempt is made by the one dispatcher that inserted its claim.
+"""Claims: a reminder's attempt is made by the one dispatcher whose atomic update took it.
 
-FerretDB applies find_one_and_update and conditional updates as read, then
-write, so two dispatchers can both "win" them. A unique ``_id`` is atomic, so
-a claim is an insert into ``delivery_claims`` keyed by the reminder and its
-``claim_token`` — a fresh token is set by every write that makes a reminder
-deliverable (planned, moved, revived, snoozed, retry scheduled) — plus the
-lease's end when a lease that expired is taken over (a dispatcher died
-mid-attempt). Two dispatchers that read the same state try the same key:
-one insert wins. The winner then marks the reminder ``sending`` under its
-lease; the outcome is written only while it still holds the lease. A reminder
-whose previous outcome is not on Kafka yet waits, so an outcome is never
-overwritten before it is published.
+A claim is one ``find_one_and_update`` that turns a due ``pending`` reminder
+(or a ``sending`` one whose lease has expired: its dispatcher died
+mid-attempt) into ``sending`` under the caller's lease. A single-document
+update is atomic, so when several dispatchers race for the same reminder
+exactly one of them matches it; an acknowledgement, cancellation or snooze
+written first makes the filter miss it. The outcome is written only while
+the caller still holds the lease (``finish``). A reminder whose previous
+outcome is not on Kafka yet is not due, so an outcome is never overwritten
+before it is published.
+
+Each query has an index whose leading key is an equality on ``status``
+(``INDEXES``): an idle round reads nothing but due reminders.
 """
 from __future__ import annotations
 
-import random
 from datetime import datetime, timedelta
 
-from pymongo import ASCENDING, IndexModel
-from pymongo.errors import DuplicateKeyError
+from pymongo import ASCENDING, IndexModel, ReturnDocument
 
-from services.reminders.store.documents import DELIVERY_CLAIMS, REMINDERS
+from services.reminders.store.documents import REMINDERS
 from shared import indexes
 from shared.indexes import Query
 
 DUE = {"status": "pending", "outcome.published": {"$ne": False}}
-CANDIDATES = 20
-# Both branches of the candidates' $or read one status in send_at order (MongoDB merges them).
 INDEXES = indexes.declare(
-    {REMINDERS: [IndexModel([("status", ASCENDING), ("send_at", ASCENDING), ("outcome.published", ASCENDING),
-                             ("lease_expires_at", ASCENDING)])],
-     DELIVERY_CLAIMS: [IndexModel([("at", ASCENDING)])]},
+    {REMINDERS: [IndexModel([("status", ASCENDING), ("send_at", ASCENDING), ("outcome.published", ASCENDING)]),
+                 IndexModel([("status", ASCENDING), ("lease_expires_at", ASCENDING)])]},
     [Query.of(REMINDERS, equal=["status"], range=["outcome.published", "send_at"], sort=["send_at"]),
-     Query.of(REMINDERS, equal=["status"], range=["lease_expires_at"], sort=["send_at"]),
-     Query.of(DELIVERY_CLAIMS, range=["at"])])                                       # forget_before
+     Query.of(REMINDERS, equal=["status"], range=["lease_expires_at"], sort=["lease_expires_at"])])
 
 
-def claim_key(doc: dict) -> str:
-    if doc["status"] == "sending":
-        return f"{doc['_id']}:{doc['claim_token']}:{doc['lease_expires_at'].isoformat()}"
-    return f"{doc['_id']}:{doc['claim_token']}"
+def due_queries(now: datetime) -> tuple[tuple[dict, str], ...]:
+    """(filter, the field to take the earliest of) of reminders due for an attempt at `now`."""
+    return (({**DUE, "send_at": {"$lte": now}}, "send_at"),
+            ({"status": "sending", "lease_expires_at": {"$lte": now}}, "lease_expires_at"))
 
 
-def claim_next(reminders, claims, owner: str, now: datetime, lease: timedelta) -> dict | None:
-    """A due reminder, now ``sending`` under the caller's lease; None when nothing is due."""
-    candidates = list(reminders.find({"$or": [{**DUE, "send_at": {"$lte": now}},
-                                              {"status": "sending", "lease_expires_at": {"$lte": now}}]})
-                      .sort("send_at", ASCENDING).limit(CANDIDATES))
-    random.shuffle(candidates)  # replicas reading the same candidates mostly try different ones first
-    for doc in candidates:
-        if _claimed(claims, doc, owner, now) and _unchanged(reminders, doc):
-            taken = {"status": "sending", "lease_owner": owner, "lease_expires_at": now + lease}
-            reminders.update_one({"_id": doc["_id"]}, {"$set": taken})
-            return {**doc, **taken}
+def claim_next(reminders, owner: str, now: datetime, lease: timedelta) -> dict | None:
+    """The earliest due reminder, now ``sending`` under the caller's lease; None when nothing is due."""
+    taken = {"$set": {"status": "sending", "lease_owner": owner, "lease_expires_at": now + lease}}
+    for due, earliest in due_queries(now):
+        doc = reminders.find_one_and_update(due, taken, sort=[(earliest, ASCENDING)],
+                                            return_document=ReturnDocument.AFTER)
+        if doc is not None:
+            return doc
     return None
-
-
-def _claimed(claims, doc: dict, owner: str, now: datetime) -> bool:
-    try:
-        claims.insert_one({"_id": claim_key(doc), "reminder_id": doc["_id"], "owner": owner, "at": now})
-        return True
-    except DuplicateKeyError:
-        return False
-
-
-def _unchanged(reminders, doc: dict) -> bool:
-    """Not acknowledged, cancelled or snoozed since it was read."""
-    now = reminders.find_one({"_id": doc["_id"]}) or {}
-    return all(now.get(field) == doc.get(field) for field in ("status", "claim_token", "lease_expires_at"))
 
 
 def finish(reminders, doc: dict, owner: str, update: dict) -> bool:
     """Write the attempt's outcome if the caller still holds the lease; False if it lost it."""
-    result = reminders.update_one({"_id": doc["_id"], "status": "sending", "lease_owner": owner}, update)
+    result = reminders.update_one({"_id": doc["_id"], "status": "sending", "lease_owner": owner,
+                                   "lease_expires_at": doc["lease_expires_at"]}, update)
     return result.modified_count == 1
-
-
-def forget_before(claims, moment: datetime) -> None:
-    """Drop claims older than `moment` (no TTL indexes on FerretDB)."""
-    claims.delete_many({"at": {"$lt": moment}})

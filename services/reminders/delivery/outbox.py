@@ -12,11 +12,12 @@ event id, same subject and sequence).
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from kafka.errors import KafkaError
 from pymongo import ASCENDING, IndexModel
 
+from services.reminders.clock import Clock, utc_now
 from services.reminders.store.documents import REMINDERS
 from shared import indexes, kafka_clients, relay
 from shared.config import Settings
@@ -36,12 +37,12 @@ INDEXES = indexes.declare(
 
 
 class ReminderOutbox:
-    def __init__(self, db, owner: str):
-        self.reminders, self.owner = db[REMINDERS], owner
+    def __init__(self, db, owner: str, clock: Clock = utc_now):
+        self.reminders, self.owner, self.clock = db[REMINDERS], owner, clock
 
     def unpublished(self, limit: int = 500) -> list[dict]:
         """Unpublished outcomes, oldest first, each as a "commit" of one event."""
-        orphaned = datetime.now(timezone.utc) - ORPHANED_AFTER
+        orphaned = self.clock() - ORPHANED_AFTER
         query = {"outcome.published": False,
                  "$or": [{"outcome.by": self.owner}, {"outcome.attempted_at": {"$lt": orphaned}}]}
         cursor = self.reminders.find(query, {"outcome": 1}).sort(OLDEST_FIRST).limit(limit)

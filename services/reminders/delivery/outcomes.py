@@ -16,7 +16,6 @@ from datetime import datetime
 from services.reminders.config import DispatchConfig
 from services.reminders.delivery.webhook import Attempt
 from services.reminders.domain.delivery import retry_delay
-from services.reminders.store.documents import claim_token
 from shared.events.envelope import CloudEvent
 from shared.events.registry import validate
 
@@ -35,8 +34,7 @@ def attempted(doc: dict, attempt: Attempt, at: datetime, config: DispatchConfig)
                       outcome=outcome(doc, "reminder-sent", at, attempts, deliveries))
         result = "sent"
     elif attempt.retryable and attempts < config.max_attempts:
-        values.update(status="pending", send_at=at + retry_delay(attempts, config.retry_base, config.retry_max),
-                      claim_token=claim_token())
+        values.update(status="pending", send_at=at + retry_delay(attempts, config.retry_base, config.retry_max))
         result = "retry"
     else:
         values.update(status="failed", outcome=outcome(doc, "reminder-failed", at, attempts,

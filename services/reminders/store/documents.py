@@ -11,7 +11,6 @@ from datetime import datetime, timezone
 from shared.mongo import compound_id
 
 REMINDERS = "reminders"                    # _id reminder_id (planned by the planner, delivered by the dispatcher)
-DELIVERY_CLAIMS = "delivery_claims"        # _id reminder_id:claim_token (one per attempt; see delivery/claims)
 GOAL_FACTS = "goal_facts"                  # _id clinic:goal      (the projection)
 CLIENT_FACTS = "client_facts"              # _id clinic:client    (the projection)
 PLANNING_REQUESTS = "planning_requests"    # _id event id or uuid (the projection, the API; see store/planning)
@@ -40,11 +39,6 @@ def stored_reminder_id(clinic_id: str, reminder_id: str) -> str:
     """The reminder's id in this service (documents, API, webhooks, events): the domain's id scoped to the
     clinic, still deterministic, so two clinics' reminders never share an id even if their client ids do."""
     return str(uuid.uuid5(TENANT_NAMESPACE, f"{clinic_id}|{reminder_id}"))
-
-
-def claim_token() -> str:
-    """A fresh token for a reminder that becomes deliverable (see delivery/claims.py)."""
-    return uuid.uuid4().hex
 
 
 def instant(value: str | datetime | None) -> datetime | None:

@@ -1,18 +1,20 @@
 """Planning bookkeeping: what to plan, when to plan it again, and who plans.
 
-Only the projection writes the facts documents: FerretDB applies an update by
-reading the document and writing it back whole, so a second writer could undo
-the projection's changes. Others ask for planning in collections of their own:
+The facts documents are written by the projection alone, so they stay a
+function of the events and a rebuild reproduces them exactly. Others ask for
+planning in collections of their own:
 
 * ``planning_requests``: one document per reason to plan a subject again —
   an event (written by the projection, id = the event id, so a rebuild
-  recreates them all) or new preferences (written by the API). The planner
-  deletes exactly the requests it read once their subjects are planned; a
-  request that arrives meanwhile waits for the next round.
+  recreates them all) or new preferences (written by the API). Requests are
+  inserts, never updates of a shared flag, and the planner deletes exactly
+  the requests it read once their subjects are planned, so a request that
+  arrives meanwhile is kept for the next round rather than cleared unseen.
 * ``plans``: per subject, when to plan it again (the practice horizon).
-* ``leaders``: who plans during a period: the dispatcher that first inserts
-  the period's document. A unique ``_id`` is the one atomic primitive FerretDB
-  offers (find_one_and_update is not atomic there), so one planner at a time.
+* ``planner_lease``: who plans. One document holds the planner's lease
+  (owner, until); a dispatcher takes it with one atomic conditional update
+  when it is free or ran out, and its holder renews it, so one planner works
+  at a time and leadership changes hands only when a holder stops renewing.
 """
 from __future__ import annotations
 
@@ -23,23 +25,22 @@ from datetime import datetime, timedelta
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
-from services.reminders.store.documents import CLIENT_FACTS, EPOCH, GOAL_FACTS, PLANNING_REQUESTS, client_key, goal_key
+from services.reminders.store.documents import CLIENT_FACTS, GOAL_FACTS, PLANNING_REQUESTS, client_key, goal_key
 from shared import indexes
 from shared.indexes import Query
 from shared.mongo import compound_id
 
-PLANS, LEADERS = "plans", "leaders"
+PLANS, PLANNER_LEASE = "plans", "planner_lease"
+PLANNER = "planner"
 INDEXES = indexes.declare(
     {PLANS: [IndexModel([("replan_at", ASCENDING)])],
-     LEADERS: [IndexModel([("at", ASCENDING)])],
      PLANNING_REQUESTS: [IndexModel([("at", ASCENDING)])],
      GOAL_FACTS: [IndexModel([("clinic_id", ASCENDING), ("client_id", ASCENDING)])],
      CLIENT_FACTS: [IndexModel([("clinic_id", ASCENDING), ("client_id", ASCENDING)])]},
     [Query.of(PLANNING_REQUESTS, sort=["at"]),                                  # requested (oldest first, limited)
      *(Query.of(facts, equal=keys) for facts in (GOAL_FACTS, CLIENT_FACTS)      # request_planning
        for keys in (["clinic_id"], ["clinic_id", "client_id"])),
-     Query.of(PLANS, range=["replan_at"]),                                      # due_for_planning_again
-     Query.of(LEADERS, range=["at"])])                                          # forget_before
+     Query.of(PLANS, range=["replan_at"])])                                     # due_for_planning_again
 
 
 @dataclass(frozen=True, order=True)
@@ -101,18 +102,12 @@ def due_for_planning_again(db, now: datetime, limit: int) -> list[Subject]:
 
 
 def lead(db, owner: str, now: datetime, period: timedelta) -> datetime | None:
-    """The end of the period containing `now` if `owner` plans during it, else None."""
-    start = EPOCH + (now - EPOCH) // period * period
+    """Until when `owner` plans, having renewed or taken the planner's lease at `now`; None if another holds it."""
+    until = now + period
     try:
-        db[LEADERS].insert_one({"_id": f"planner:{start.isoformat()}", "owner": owner, "at": start})
-    except DuplicateKeyError:
-        leader = db[LEADERS].find_one({"_id": f"planner:{start.isoformat()}"}) or {}
-        if leader.get("owner") != owner:
-            return None
-    return start + period
-
-
-def forget_before(db, moment: datetime) -> None:
-    """Drop leadership records older than `moment` (no TTL indexes on FerretDB)."""
-    db[LEADERS].delete_many({"at": {"$lt": moment}})
+        db[PLANNER_LEASE].update_one({"_id": PLANNER, "$or": [{"owner": owner}, {"until": {"$lte": now}}]},
+                                     {"$set": {"owner": owner, "until": until}}, upsert=True)
+    except DuplicateKeyError:  # the lease exists, held by another and not run out: the upsert's insert lost
+        return None
+    return until
 

@@ -14,7 +14,8 @@ For each planned reminder, against its document (if any):
 
 Pending reminders of the subject that the plan no longer holds are cancelled
 (or expired, if their time is past). Every write is conditional on the status
-it was decided on. Documents are keyed by the clinic-scoped id
+it was decided on, so the writes are independent of each other and go as one
+unordered bulk. Documents are keyed by the clinic-scoped id
 (documents.stored_reminder_id).
 """
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pymongo import ASCENDING, IndexModel, UpdateOne
 
 from services.reminders.domain.delivery import too_late
 from services.reminders.domain.plan import Plan, Planned
-from services.reminders.store.documents import REMINDERS, claim_token, instant, stored_reminder_id
+from services.reminders.store.documents import REMINDERS, instant, stored_reminder_id
 from shared import indexes
 from shared.indexes import Query
 
@@ -52,7 +53,7 @@ def apply_plan(collection, scope: Scope, plan: Plan, now: datetime) -> int:
     operations += [_orphaned(doc, plan.orphan_reason, now) for rid, doc in existing.items()
                    if rid not in planned and doc["status"] == "pending"]
     if operations:
-        collection.bulk_write(operations, ordered=True)
+        collection.bulk_write(operations, ordered=False)  # each write is conditional on its own document
     return len(operations)
 
 
@@ -64,11 +65,11 @@ def _planned(rid: str, entry: Planned, doc: dict | None, scope: Scope, now: date
     if doc["status"] == "pending" and not entry.deliverable:
         return _set(doc, {"status": "cancelled", "cancel_reason": entry.cancel_reason}, now)
     if doc["status"] == "pending" and _movable(doc) and instant(doc["due_at"]) != _stored(reminder.due_at):
-        return _set(doc, {"due_at": reminder.due_at, "send_at": reminder.due_at, "claim_token": claim_token()},
+        return _set(doc, {"due_at": reminder.due_at, "send_at": reminder.due_at},
                     now, attempts=0, snoozed_until=None)
     if doc["status"] == "cancelled" and entry.deliverable and reminder.due_at > now:
         return _set(doc, {"status": "pending", "cancel_reason": None, "due_at": reminder.due_at,
-                          "send_at": reminder.due_at, "attempts": 0, "claim_token": claim_token()}, now)
+                          "send_at": reminder.due_at, "attempts": 0}, now)
     return None
 
 
@@ -100,7 +101,7 @@ def new_document(entry: Planned, scope: Scope, now: datetime) -> dict:
             "client_id": reminder.client_id, "plan_key": scope.plan_key, "kind": reminder.kind,
             "recipient": reminder.recipient, "goal_id": reminder.goal_id, "milestone_id": reminder.milestone_id,
             "session_id": reminder.session_id, "due_at": reminder.due_at, "original_due_at": reminder.original_due_at,
-            "send_at": reminder.due_at, "status": status, "cancel_reason": None, "claim_token": claim_token(),
+            "send_at": reminder.due_at, "status": status, "cancel_reason": None,
             "attempts": 0, "deliveries": 0, "history": [], "outcome": None, "snoozed_until": None,
             "acknowledged_at": None, "acknowledged_by": None, "lease_owner": None, "lease_expires_at": None,
             "created_by": entry.source, "created_at": now, "updated_at": now}

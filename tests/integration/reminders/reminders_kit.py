@@ -1,6 +1,12 @@
-"""Helpers of the reminders integration tests: valid goal and session events, planning, reading reminders."""
+"""Helpers of the reminders integration tests: valid goal and session events, planning, reading reminders.
+
+Every test runs at the fixed instant ``NOW`` (passed to the planner, the
+dispatcher and the API as their clock), so no test depends on the day or the
+hour it runs at.
+"""
 from __future__ import annotations
 
+import time
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
@@ -13,10 +19,18 @@ from shared.events.envelope import CloudEvent
 
 UTC = timezone.utc
 SOURCE = "/therapy-goals/tests"
+NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)  # a Wednesday noon, outside the default quiet hours (22:00-07:00)
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    """The tests' instant: the clock every planner, dispatcher and API of these tests is given."""
+    return NOW
+
+
+def ticking_clock(start: datetime = NOW):
+    """A clock that starts at `start` and advances with elapsed real time (for retries measured in seconds)."""
+    began = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - began)
 
 
 def iso(moment: datetime) -> str:

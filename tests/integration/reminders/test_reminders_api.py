@@ -1,10 +1,11 @@
-"""The reminders API on FerretDB through Flask's test client: auth, tenancy, input errors, the use cases."""
+"""The reminders API on the document store through Flask's test client: auth, tenancy, input errors, use cases."""
 from datetime import timedelta
 
 import pytest
 from reminders_kit import due_reminders, now
 
 from services.reminders.app import create_app
+from services.reminders.delivery.claims import claim_next
 from services.reminders.store.documents import PLANNING_REQUESTS, REMINDERS
 from shared.auth import mint_token
 
@@ -14,7 +15,7 @@ SECRET = "reminders-api-test-secret-of-enough-length"
 
 @pytest.fixture
 def client(settings_for, db):
-    return create_app(settings_for("reminders", jwt_secret=SECRET), db=db).test_client()
+    return create_app(settings_for("reminders", jwt_secret=SECRET), db=db, clock=now).test_client()
 
 
 @pytest.fixture
@@ -112,16 +113,17 @@ def test_a_cancelled_reminder_cannot_be_acknowledged_or_snoozed(client, auth, db
         assert response.status_code == 409 and "status" in errors(response)
 
 
-def test_snoozing_a_sent_reminder_sends_it_again_later_with_a_fresh_claim(client, auth, db, reminder):
+def test_snoozing_a_sent_reminder_sends_it_again_at_the_new_time(client, auth, db, reminder):
     db[REMINDERS].update_one({"_id": reminder}, {"$set": {"status": "sent"}})
-    token = db[REMINDERS].find_one({"_id": reminder})["claim_token"]
     until = (now() + timedelta(days=2)).replace(hour=12, minute=0, second=0, microsecond=0)
 
     response = client.post(f"/v1/reminders/{reminder}/snooze", json={"until": until.isoformat()}, headers=auth())
 
     assert response.status_code == 200, response.json
     assert response.json["status"] == "pending" and response.json["due_at"] == until.isoformat()
-    assert db[REMINDERS].find_one({"_id": reminder})["claim_token"] != token
+    lease = timedelta(minutes=1)
+    assert claim_next(db[REMINDERS], "dispatcher", until - timedelta(seconds=1), lease) is None
+    assert claim_next(db[REMINDERS], "dispatcher", until, lease)["_id"] == reminder
 
 
 def test_a_snooze_into_quiet_hours_is_held_until_they_end(client, auth, reminder):

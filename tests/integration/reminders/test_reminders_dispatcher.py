@@ -1,4 +1,4 @@
-"""The dispatcher on FerretDB and Kafka, with a local webhook receiver: once, signed, retried, recorded."""
+"""The dispatcher on the document store and Kafka, with a local webhook receiver: once, signed, retried, recorded."""
 import contextlib
 import threading
 import time
@@ -6,10 +6,11 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from reminders_kit import due_reminders, now
+from reminders_kit import due_reminders, now, ticking_clock
 from webhook_receiver import Receiver
 
 from services.reminders.config import DispatchConfig
+from services.reminders.delivery.claims import claim_next
 from services.reminders.delivery.outbox import ReminderOutbox, publish_outcomes
 from services.reminders.dispatcher import Dispatcher, serve
 from services.reminders.store.documents import REMINDERS
@@ -29,7 +30,8 @@ CONFIG = DispatchConfig(interval_seconds=0.1, webhook_secret=SECRET, webhook_tim
 def dispatchers(settings, db, replicas: int = 2):
     """`replicas` dispatcher processes' loops (outbox relay included), each in its own thread."""
     stops = [StopFlag() for _ in range(replicas)]
-    threads = [threading.Thread(target=serve, args=(settings, CONFIG, stop, db), daemon=True) for stop in stops]
+    clock = ticking_clock()
+    threads = [threading.Thread(target=serve, args=(settings, CONFIG, stop, db, clock), daemon=True) for stop in stops]
     for thread in threads:
         thread.start()
     try:
@@ -70,6 +72,27 @@ def test_two_dispatcher_replicas_deliver_every_due_reminder_exactly_once_with_a_
     assert all(e.partitionkey == e.data["client_id"] and e.sequence == 1 for e in events)
 
 
+def test_dispatchers_claiming_at_once_take_every_due_reminder_exactly_once_and_nothing_else(db, clinic):
+    ids = due_reminders(db, clinic, "c1", 300)
+    later = due_reminders(db, clinic, "c1", 5, due_at=now() + timedelta(minutes=1))
+    claimed, start = [], threading.Barrier(6)
+
+    def claim_all(owner):
+        start.wait()
+        while (doc := claim_next(db[REMINDERS], owner, now(), CONFIG.lease)) is not None:
+            claimed.append((doc["_id"], owner))
+
+    threads = [threading.Thread(target=claim_all, args=(f"replica-{n}",)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(rid for rid, _ in claimed) == sorted(ids)
+    owners = {doc["_id"]: doc["lease_owner"] for doc in db[REMINDERS].find({"status": "sending"})}
+    assert owners == dict(claimed) and not set(owners) & set(later)
+
+
 def test_a_failing_receiver_is_retried_with_backoff_then_the_reminder_fails_and_the_failure_is_published(
         settings, db, clinic):
     with Receiver(SECRET, status=500) as receiver:
@@ -92,7 +115,7 @@ def test_a_failing_receiver_is_retried_with_backoff_then_the_reminder_fails_and_
 def test_a_client_without_a_webhook_gets_a_failed_reminder_not_a_silent_one(db, clinic):
     [reminder_id] = due_reminders(db, clinic, "c-no-hook", 1)
 
-    Dispatcher(db, CONFIG).round()
+    Dispatcher(db, CONFIG, clock=now).round()
 
     doc = db[REMINDERS].find_one({"_id": reminder_id})
     assert (doc["status"], doc["outcome"]["error"], doc["outcome"]["published"]) == ("failed", "no-webhook-url", False)
@@ -116,7 +139,7 @@ def test_a_stale_lease_of_a_dispatcher_that_died_is_claimed_again(db, clinic):
         db[REMINDERS].update_one({"_id": reminder_id}, {"$set": {
             "status": "sending", "lease_owner": "dead-replica", "lease_expires_at": now() - timedelta(seconds=1)}})
 
-        Dispatcher(db, CONFIG).round()
+        Dispatcher(db, CONFIG, clock=now).round()
 
     assert db[REMINDERS].find_one({"_id": reminder_id})["status"] == "sent"
     assert receiver.ids() == [reminder_id]
@@ -127,9 +150,9 @@ def test_outcomes_wait_in_the_outbox_while_kafka_is_unreachable_and_are_publishe
     with Receiver(SECRET) as receiver:
         webhook_for(db, clinic, receiver.url, "c1")
         [reminder_id] = due_reminders(db, clinic, "c1", 1)
-        dispatcher = Dispatcher(db, CONFIG, owner="replica-a")
+        dispatcher = Dispatcher(db, CONFIG, owner="replica-a", clock=now)
         dispatcher.round()
-    outbox, stop = ReminderOutbox(db, "replica-a"), StopFlag()
+    outbox, stop = ReminderOutbox(db, "replica-a", now), StopFlag()
     unreachable = threading.Thread(target=publish_outcomes, args=(replace(settings, kafka_bootstrap_servers=(
         "127.0.0.1:9")), outbox, stop))
     unreachable.start()

@@ -1,4 +1,4 @@
-"""Events on real Kafka → the projection's facts in FerretDB → planned reminders that follow the facts."""
+"""Events on real Kafka → the projection's facts in the document store → planned reminders that follow the facts."""
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 

@@ -1,10 +1,10 @@
-"""The planner on FerretDB: one planner at a time, and a practice horizon that keeps rolling forward."""
+"""The planner on the document store: one planner at a time, and a practice horizon that keeps rolling forward."""
 from datetime import timedelta
 
 import pytest
 from reminders_kit import now, planned
 
-from services.reminders.planner import Planner
+from services.reminders.planner import LEADERSHIP, Planner
 from services.reminders.projection import reminders_projection
 from services.reminders.store.documents import GOAL_FACTS, PLANNING_REQUESTS
 from tests.support import publish, running_projection, wait_until
@@ -20,6 +20,23 @@ def test_only_the_dispatcher_leading_the_period_plans_and_it_uses_up_the_request
 
     assert second.plan_due(at) == 1 and first.plan_due(at) == 0
     assert db[PLANNING_REQUESTS].count_documents({}) == 0
+
+
+def test_the_planners_lease_is_renewed_by_its_holder_and_taken_over_only_once_it_ran_out(db):
+    first, second, at = Planner(db, "replica-a"), Planner(db, "replica-b"), now()
+    assert first.plan_due(at) == 0 and first.leading_until == at + LEADERSHIP
+
+    for later in (at + timedelta(seconds=20), at + timedelta(seconds=40)):  # the holder renews each round
+        assert second.plan_due(later) == 0 and second.leading_until is None
+        first.plan_due(later)
+    assert first.leading_until == at + timedelta(seconds=40) + LEADERSHIP
+
+    ran_out = first.leading_until
+    assert second.plan_due(ran_out - timedelta(milliseconds=1)) == 0 and second.leading_until is None
+    second.plan_due(ran_out)
+    assert second.leading_until == ran_out + LEADERSHIP
+    first.plan_due(ran_out + timedelta(seconds=1))
+    assert first.leading_until is None
 
 
 def test_the_practice_horizon_rolls_forward_and_what_was_never_sent_expires(settings, events):
