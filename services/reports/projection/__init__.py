@@ -1,9 +1,11 @@
 """The reports projection ("reports-projector"): goal and reminder events into report documents.
 
 Documents (see docs/reports.md): ``goal_progress`` per goal and ``client_summary``
-per client, each written only by its client's events (one partition). The
-clinician and clinic reports are computed from them on read. Handlers return
-changes only; the runtime (shared.projection) adds the idempotency guard.
+per client, written by the client's events; ``clinic_month`` and ``clinic_spans``
+per clinic and month, aggregates that every client's events update with ``$inc``
+(projection/aggregates.py). Handlers return changes only; the runtime
+(shared.projection) adds the idempotency guard, and the store applies each update
+atomically, so any number of workers may share the consumer group.
 """
 from __future__ import annotations
 
@@ -29,9 +31,17 @@ HANDLERS = {
 }
 
 
+CASELOAD_INDEX = [("clinic_id", ASCENDING), ("clinician_ids", ASCENDING)]
+
+
 def create_indexes(ctx: Context) -> None:
-    """Indexes of the caseload and clinic reads (goal and client reports read documents by _id)."""
-    ctx.collection(CLIENT_SUMMARY).create_index([("clinic_id", ASCENDING), ("clinician_ids", ASCENDING)])
+    """The one secondary index: the caseload read ``{clinic_id, clinician_ids}``.
+
+    Every other read is by ``_id``: a goal or a client summary, the goals of a
+    client (``$in``), a clinic's months (``$in``), and the projector's own reads
+    (a client's log, the documents a batch touches).
+    """
+    ctx.collection(CLIENT_SUMMARY).create_index(CASELOAD_INDEX)
 
 
 def reports_projection() -> Projection:

@@ -2,7 +2,7 @@
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-from services.reports.documents import CLIENT_SUMMARY, GOAL_PROGRESS
+from services.reports.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, GOAL_PROGRESS
 from services.reports.projection import HANDLERS, reports_projection
 from shared.projection import Upsert
 from tests.unit.reports.reports_builders import JAN, Story, weeks
@@ -35,11 +35,11 @@ def test_the_projection_consumes_goal_and_reminder_topics_under_its_own_group():
     projection = reports_projection()
     assert projection.name == "reports-projector"
     assert projection.topics == ("goals-events", "reminders-events")
-    assert set(projection.collections) == {GOAL_PROGRESS, CLIENT_SUMMARY}
+    assert set(projection.collections) == {GOAL_PROGRESS, CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS}
 
 
-def test_every_document_an_event_changes_belongs_to_the_events_client():
-    """Only the client's partition writes them: no two workers ever update one document at once."""
+def test_every_document_an_event_changes_belongs_to_the_events_clinic_and_client_documents_to_its_client():
+    """A client's documents are its own; the clinic aggregates are its clinic's (their ids start with it)."""
     story = a_full_story()
     other = Story(clinic="clinic-a", client="client-2")
     other.goal("goal-2")
@@ -134,7 +134,7 @@ def test_a_missed_session_counts_as_missed_and_records_no_measures():
     changes = by_collection(changes_of(Story().session("s-1", weeks(1), attendance="cancelled-late")))
     assert changes[CLIENT_SUMMARY].update["$inc"]["sessions_missed"] == 1
     assert "sessions_attended" not in changes[CLIENT_SUMMARY].update["$inc"]
-    assert "$push" not in changes[CLIENT_SUMMARY].update
+    assert set(changes[CLIENT_SUMMARY].update["$push"]) == {"log"}
 
 
 def test_a_session_counts_in_the_utc_month_it_took_place():
