@@ -14,6 +14,7 @@ from pymongo import ASCENDING
 from shared.events.topics import GOALS_EVENTS, REMINDERS_EVENTS
 from shared.projection import Context, Projection
 from services.reports.documents import CLIENT_SUMMARY, COLLECTIONS
+from services.reports.projection.aggregates import read_logs
 from services.reports.projection.goals import goal_created, goal_status_changed, milestone_added, milestone_reached
 from services.reports.projection.reminders import reminder_failed, reminder_sent
 from services.reports.projection.sessions import session_logged
@@ -46,4 +47,4 @@ def create_indexes(ctx: Context) -> None:
 
 def reports_projection() -> Projection:
     return Projection(name=NAME, topics=(GOALS_EVENTS, REMINDERS_EVENTS), collections=COLLECTIONS,
-                      handlers=HANDLERS, setup=create_indexes)
+                      handlers=HANDLERS, setup=create_indexes, prepare=read_logs)

@@ -9,9 +9,10 @@ An event's increments are computed from the log entries that precede it
 event, a batch retried after a partial write or a replay computes the same delta,
 and the guard on each aggregate document (``applied.<subject>``) lets it count once.
 
-The log is read from the store, plus the entries of the current batch that are
-not written yet (the runtime writes a batch after calling every handler of it):
-those are kept per applier context until the store has them.
+The log is read from the store (for a whole batch in one query, read_logs, the
+projection's ``prepare``), plus the entries of the current batch that are not
+written yet (the runtime writes a batch after calling every handler of it): those
+are kept per applier context until the store has them.
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from services.reports.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPAN
 from services.reports.domain.contributions import MONTH, contributions, delta
 
 COLLECTION_OF = {MONTH: CLINIC_MONTH}
+LOGGED = frozenset({"goal-created", "goal-status-changed", "session-logged"})
+STORED_LOGS = "_reports_stored_logs"  # the logs read for the current batch (read_logs)
 PENDING_CLIENTS = 10_000  # far above the clients of one batch (at most 2,000 records)
 
 
@@ -63,7 +66,11 @@ def preceding_entries(ctx: Context | None, summary_id: str, entry: dict) -> list
     """
     if ctx is None:
         return []
-    stored = (ctx.collection(CLIENT_SUMMARY).find_one({"_id": summary_id}, {"log": 1}) or {}).get("log", [])
+    read = vars(ctx).get(STORED_LOGS, {})
+    if summary_id in read:
+        stored = read[summary_id]
+    else:
+        stored = (ctx.collection(CLIENT_SUMMARY).find_one({"_id": summary_id}, {"log": 1}) or {}).get("log", [])
     written = {item["k"] for item in stored}
     pending = _pending(ctx)
     unwritten = [item for item in pending.pop(summary_id, []) if item["k"] not in written]
@@ -77,6 +84,15 @@ def preceding_entries(ctx: Context | None, summary_id: str, entry: dict) -> list
     while len(pending) > PENDING_CLIENTS:
         pending.popitem(last=False)
     return known[:position]
+
+
+def read_logs(ctx: Context, events: list[CloudEvent]) -> None:
+    """Before a batch's handlers: the stored logs of its clients, in one query (the handlers fall back to one each)."""
+    ids = list({client_summary_id(event.clinicid, event.data["client_id"]) for event in events
+                if event.type in LOGGED and isinstance(event.data, dict) and "client_id" in event.data})
+    found = {document["_id"]: document.get("log", [])
+             for document in ctx.collection(CLIENT_SUMMARY).find({"_id": {"$in": ids}}, {"log": 1})} if ids else {}
+    vars(ctx)[STORED_LOGS] = {summary_id: found.get(summary_id, []) for summary_id in ids}
 
 
 def _pending(ctx: Context) -> OrderedDict:

@@ -40,7 +40,8 @@ def aggregates(db) -> dict:
 
 
 def handle(projection, ctx, events) -> list:
-    """The batch's changes, as the consumer runtime computes them (every handler, then one write)."""
+    """The batch's changes, as the consumer runtime computes them (prepare, every handler, then one write)."""
+    projection.prepare(ctx, events)
     return [(event, change) for event in events for change in projection.handlers[event.type](event, ctx)]
 
 

@@ -5,9 +5,10 @@ from datetime import datetime, timedelta, timezone
 from services.reports.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, GOAL_PROGRESS
 from services.reports.projection import HANDLERS, reports_projection
 from shared.projection import Upsert
+from shared.updates import OPERATORS
 from tests.unit.reports.reports_builders import JAN, Story, weeks
 
-ALLOWED_OPERATORS = {"$set", "$inc", "$push", "$addToSet", "$min", "$max"}
+ALLOWED_OPERATORS = set(OPERATORS)  # the ones the runtime can combine within a batch
 
 
 def changes_of(event):
@@ -58,7 +59,7 @@ def test_no_event_changes_a_document_twice():
         assert max(targets.values()) == 1, event.type
 
 
-def test_handlers_use_only_update_operators_both_stores_support():
+def test_handlers_use_only_update_operators_the_runtime_can_combine():
     for event in a_full_story().events:
         for change in changes_of(event):
             assert set(change.update) <= ALLOWED_OPERATORS, (event.type, change.update)
@@ -147,3 +148,15 @@ def test_reminders_count_on_the_clients_summary():
     sent = changes_of(Story().reminder("r-1", JAN))
     failed = changes_of(Story().reminder("r-2", JAN, failed=True))
     assert [c.update["$inc"] for c in sent + failed] == [{"reminders_sent": 1}, {"reminders_failed": 1}]
+
+
+def test_a_clients_first_goal_and_session_increment_their_clinics_month_and_span():
+    story = Story(clinic="clinic-a")
+    created = by_collection(changes_of(story.goal("goal-1", JAN, category="depression")))
+    assert created[CLINIC_MONTH].id == "clinic-a:2025-01"
+    assert created[CLINIC_MONTH].update["$inc"] == {"goals_set": 1, "categories.depression.goals_set": 1}
+    session = by_collection(changes_of(story.session("s-1", weeks(4), phq9=12)))
+    assert session[CLINIC_MONTH].id == "clinic-a:2025-02"
+    assert session[CLINIC_MONTH].update["$inc"] == {"sessions_attended": 1, "clients_seen": 1}
+    assert session[CLINIC_SPANS].update["$inc"] == {"seen.open": 1, "outcomes.open.all.measured": 1}
+    assert session[CLIENT_SUMMARY].update["$push"]["log"]["k"] == "s-1#1"
