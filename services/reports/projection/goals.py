@@ -1,12 +1,11 @@
 """Handlers of the goal events: goal-created, milestone-added, milestone-reached, goal-status-changed.
 
 Every handler returns at most one change per document, each an ``Upsert`` of one
-document by its clinic-scoped id. Only the clinic aggregates read the store (the
-client's log, projection/aggregates.py, which also sees the batch's unwritten
-entries): the runtime writes a whole batch after calling every handler of it. The client's summary keeps a short entry per goal (category, clinician,
-statuses, when set and first achieved) for the client and clinician reports, and
-logs goal-created and goal-status-changed for the clinic aggregates
-(projection/aggregates.py).
+document by its clinic-scoped id. The client's summary keeps a short entry per
+goal (category, clinician, statuses) for the client and clinician reports, and logs
+goal-created and goal-status-changed for the clinic aggregates; those are the only
+reads of the store (projection/aggregates.py, which also sees the batch's
+unwritten entries, as the runtime writes a batch after calling all its handlers).
 """
 from __future__ import annotations
 
@@ -22,12 +21,12 @@ def goal_created(event: CloudEvent, ctx=None) -> list:
     entry = f"goals.{map_key(goal['goal_id'])}"
     progress = {"$set": {**_goal_facts(event), **_milestones(goal["milestones"], created_at)}}
     summary = {"$set": {**_goal_entry(entry, goal), f"{entry}.category": goal["category"],
-                        f"{entry}.clinician_id": goal["clinician_id"], f"{entry}.created_at": created_at},
+                        f"{entry}.clinician_id": goal["clinician_id"]},
                "$addToSet": {"clinician_ids": goal["clinician_id"]}}
     logged = log_entry(event, "goal", created_at, goal=goal["goal_id"], category=goal["category"],
                        **_log_statuses(goal))
-    return [_update_goal(event, {**progress, **_first_achievement("", goal, created_at)}),
-            *summary_changes(event, ctx, {**summary, **_first_achievement(f"{entry}.", goal, created_at)}, logged)]
+    return [_update_goal(event, {**progress, **_first_achievement(goal, created_at)}),
+            *summary_changes(event, ctx, summary, logged)]
 
 
 def milestone_added(event: CloudEvent, _ctx=None) -> list:
@@ -46,15 +45,14 @@ def goal_status_changed(event: CloudEvent, ctx=None) -> list:
     history = {"at": at, "lifecycle_status": change["lifecycle_status"],
                "achievement_status": change["achievement_status"], "reason": change["reason"]}
     progress = {"$set": {**_statuses("", change), "status_changed_at": at}, "$push": {"status_history": history}}
-    summary = {"$set": _goal_entry(entry, change), **_first_achievement(f"{entry}.", change, at)}
+    summary = {"$set": _goal_entry(entry, change)}
     logged = log_entry(event, "status", at, goal=change["goal_id"], **_log_statuses(change))
-    return [_update_goal(event, {**progress, **_first_achievement("", change, at)}),
+    return [_update_goal(event, {**progress, **_first_achievement(change, at)}),
             *summary_changes(event, ctx, summary, logged)]
 
 
 def _update_goal(event: CloudEvent, update: dict) -> Upsert:
     return Upsert(GOAL_PROGRESS, goal_progress_id(event.clinicid, event.data["goal_id"]), update)
-
 
 
 
@@ -88,8 +86,8 @@ def _goal_entry(prefix: str, data: dict) -> dict:
     return {f"{prefix}.goal_id": data["goal_id"], **_statuses(f"{prefix}.", data)}
 
 
-def _first_achievement(prefix: str, data: dict, at) -> dict:
+def _first_achievement(data: dict, at) -> dict:
     """The first time a goal counts as achieved (`$min`, so a later re-achievement keeps the first)."""
     if counts_as_achieved(data["lifecycle_status"], data["achievement_status"]):
-        return {"$min": {f"{prefix}achieved_at": at}}
+        return {"$min": {"achieved_at": at}}
     return {}

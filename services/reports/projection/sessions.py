@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from shared.events.envelope import CloudEvent
 from shared.projection import Upsert
-from services.reports.documents import GOAL_PROGRESS, goal_progress_id, instant, map_key, month_of
+from services.reports.documents import GOAL_PROGRESS, goal_progress_id, instant, map_key
 from services.reports.domain.attendance import is_missed
 from services.reports.domain.measures import GAD7, PHQ9
 from services.reports.domain.series import series_entry
@@ -24,13 +24,13 @@ def _ratings(event: CloudEvent, at) -> list[Upsert]:
 
 
 def _client_summary(event: CloudEvent, ctx, at) -> list:
-    """Attendance in total, per month (UTC) and per clinician; the first and latest session; the measures."""
+    """Attendance in total and per clinician; the first and latest session; the measures; the log entry."""
     session = event.data
     counted = "sessions_missed" if is_missed(session["attendance"]) else "sessions_attended"
     clinician = f"sessions_by_clinician.{map_key(session['clinician_id'])}"
     update = {
         "$set": {f"{clinician}.clinician_id": session["clinician_id"]},
-        "$inc": {counted: 1, f"sessions_by_month.{month_of(at)}.{counted}": 1, f"{clinician}.{counted}": 1},
+        "$inc": {counted: 1, f"{clinician}.{counted}": 1},
         "$min": {"first_session_at": at},
         "$max": {"last_session_at": at, f"{clinician}.last_session_at": at},
         "$addToSet": {"clinician_ids": session["clinician_id"]},

@@ -100,9 +100,9 @@ def entry(goal_id, lifecycle="active", clinician="clinician-1", category="anxiet
             "category": category, "clinician_id": clinician, "created_at": created or at(1), "achieved_at": achieved}
 
 
-def client_summary(client_id, goals=(), by_clinician=None, by_month=None, phq9=()):
+def client_summary(client_id, goals=(), by_clinician=None, phq9=()):
     return {"client_id": client_id, "goals": {g["goal_id"]: g for g in goals}, "phq9": list(phq9),
-            "sessions_by_clinician": by_clinician or {}, "sessions_by_month": by_month or {}}
+            "sessions_by_clinician": by_clinician or {}}
 
 
 def test_caseload_lists_the_clinicians_clients_goals_and_sessions():
