@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from services.reports.documents import CLINIC_MONTH, CLINIC_SPANS, clinic_month_id
+from services.reports.documents import CLINIC_MONTH, CLINIC_SPANS, PROJECTOR_BOOKKEEPING, clinic_month_id
 from services.reports.domain.attendance import attendance_rate
 from services.reports.domain.contributions import ALL
 from services.reports.domain.months import month_range
@@ -16,7 +16,6 @@ from services.reports.domain.outcome import rounded
 from services.reports.read.clinic_outcomes import category_lines, clients_seen, outcome_counts, outcome_totals
 from shared.events.vocabulary import CATEGORIES
 
-WITHOUT_BOOKKEEPING = {"applied": 0}
 MONTH_FIELDS = ("goals_set", "goals_achieved", "sessions_attended", "sessions_missed", "clients_seen")
 
 
@@ -24,8 +23,8 @@ def clinic_report(db, clinic_id: str, first: str, last: str) -> dict:
     """The clinic's figures per month from `first` to `last` ('YYYY-MM', both included)."""
     months = month_range(first, last)
     ids = [clinic_month_id(clinic_id, month) for month in months]
-    month_documents = list(db[CLINIC_MONTH].find({"_id": {"$in": ids}}, WITHOUT_BOOKKEEPING))
-    span_documents = list(db[CLINIC_SPANS].find({"_id": {"$in": ids}}, WITHOUT_BOOKKEEPING))
+    month_documents = list(db[CLINIC_MONTH].find({"_id": {"$in": ids}}, PROJECTOR_BOOKKEEPING))
+    span_documents = list(db[CLINIC_SPANS].find({"_id": {"$in": ids}}, PROJECTOR_BOOKKEEPING))
     return clinic_view(months, month_documents, span_documents)
 
 
