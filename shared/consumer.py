@@ -82,6 +82,7 @@ class BatchApplier:
 
     def _write(self, accepted: list[tuple[object, CloudEvent]]) -> None:
         handlers = self.projection.handlers
+        self.projection.prepare(self.ctx, [event for _, event in accepted])
         changes = [(event, change) for _, event in accepted for change in handlers[event.type](event, self.ctx)]
         write_batch(self.ctx, changes)
 

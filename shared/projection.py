@@ -75,6 +75,8 @@ class Projection:
     collections: tuple[str, ...]       # logical names; a rebuild swaps each of them
     handlers: dict[str, Handler]
     indexes: Indexes = Indexes()       # the service's declarations (shared.indexes); its collections' are made
+    # called with a batch's events before its handlers, e.g. to read in one query what they will look up
+    prepare: Callable[[Context, list[CloudEvent]], None] = lambda ctx, events: None
 
     def handles(self, event_type: str) -> bool:
         return event_type in self.handlers

@@ -1,11 +1,10 @@
 """The reports projection's collections, document ids and map keys, shared by writers and readers.
 
-Every document belongs to one client (a goal's progress, a client's summary), so
-only that client's events write it. They share a Kafka partition (the message key
-is the client id), hence one consumer at a time: FerretDB applies concurrent
-updates of one document non-atomically, and a document written from several
-partitions would lose updates once the consumer group has more than one worker.
-Reports about a clinician or a whole clinic are computed from these documents.
+Per goal and per client: ``goal_progress`` and ``client_summary``, written by that
+client's events. Per clinic and month: ``clinic_month`` (counts of the month) and
+``clinic_spans`` (clients counted in a period, by the month their span starts),
+aggregates written by the events of every client of the clinic with atomic
+``$inc`` updates (docs/reports.md, "Clinic aggregates").
 
 Every document id starts with the clinic, so a change can only reach a document
 of its event's clinic. Document keys may not contain '.' nor start with '$', and
@@ -20,7 +19,11 @@ from urllib.parse import quote
 
 GOAL_PROGRESS = "goal_progress"    # _id clinic:goal
 CLIENT_SUMMARY = "client_summary"  # _id clinic:client
-COLLECTIONS = (GOAL_PROGRESS, CLIENT_SUMMARY)
+CLINIC_MONTH = "clinic_month"      # _id clinic:YYYY-MM
+CLINIC_SPANS = "clinic_spans"      # _id clinic:YYYY-MM (the month the spans start)
+COLLECTIONS = (GOAL_PROGRESS, CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS)
+# what no report shows, left out of the reads: the guard's map and a client's log
+PROJECTOR_BOOKKEEPING = {"applied": 0, "log": 0}
 
 
 def map_key(identifier: str) -> str:
@@ -39,6 +42,11 @@ def goal_progress_id(clinic_id: str, goal_id: str) -> str:
 
 def client_summary_id(clinic_id: str, client_id: str) -> str:
     return compound_id(clinic_id, client_id)
+
+
+def clinic_month_id(clinic_id: str, month: str) -> str:
+    """The id of a clinic's month document, in ``clinic_month`` and ``clinic_spans`` alike."""
+    return compound_id(clinic_id, month)
 
 
 def instant(value: str | datetime) -> datetime:

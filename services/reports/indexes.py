@@ -3,16 +3,16 @@
 The projection creates them at start-up (and on a rebuild's fresh collections). A
 module that adds a query declares its shape (and, if no index serves it, the index)
 in its own ``INDEXES``; a new module adds its ``INDEXES`` here. Goal and client
-reports read documents by ``_id``.
+reports and the clinic report (its month aggregates) read documents by ``_id``.
 """
 from __future__ import annotations
 
 from services.reports.documents import COLLECTIONS
-from services.reports.read import clinic, clinician
+from services.reports.read import clinician
 from shared import indexes
 from shared.indexes import Query
 
 VERIFY = indexes.declare(queries=[  # services/reports/verify.py (it imports the projection, which imports this)
     Query.of(name, scan="verify compares every document with a full replay") for name in COLLECTIONS])
 
-DECLARED = clinic.INDEXES + clinician.INDEXES + VERIFY
+DECLARED = clinician.INDEXES + VERIFY

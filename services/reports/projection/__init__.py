@@ -1,9 +1,11 @@
 """The reports projection ("reports-projector"): goal and reminder events into report documents.
 
 Documents (see docs/reports.md): ``goal_progress`` per goal and ``client_summary``
-per client, each written only by its client's events (one partition). The
-clinician and clinic reports are computed from them on read. Handlers return
-changes only; the runtime (shared.projection) adds the idempotency guard.
+per client, written by the client's events; ``clinic_month`` and ``clinic_spans``
+per clinic and month, aggregates that every client's events update with ``$inc``
+(projection/aggregates.py). Handlers return changes only; the runtime
+(shared.projection) adds the idempotency guard, and the store applies each update
+atomically, so any number of workers may share the consumer group.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from shared.events.topics import GOALS_EVENTS, REMINDERS_EVENTS
 from shared.projection import Projection
 from services.reports.documents import COLLECTIONS
 from services.reports.indexes import DECLARED
+from services.reports.projection.aggregates import read_logs
 from services.reports.projection.goals import goal_created, goal_status_changed, milestone_added, milestone_reached
 from services.reports.projection.reminders import reminder_failed, reminder_sent
 from services.reports.projection.sessions import session_logged
@@ -30,4 +33,4 @@ HANDLERS = {
 
 def reports_projection() -> Projection:
     return Projection(name=NAME, topics=(GOALS_EVENTS, REMINDERS_EVENTS), collections=COLLECTIONS,
-                      handlers=HANDLERS, indexes=DECLARED)
+                      handlers=HANDLERS, indexes=DECLARED, prepare=read_logs)

@@ -1,30 +1,32 @@
 """Handlers of the goal events: goal-created, milestone-added, milestone-reached, goal-status-changed.
 
 Every handler returns at most one change per document, each an ``Upsert`` of one
-document by its clinic-scoped id. Handlers never read the store: the runtime
-writes a whole batch after calling every handler of it, so a read could miss what
-an earlier event of the same batch (say the goal's own goal-created) is about to
-write. The client's summary keeps a short entry per goal (category, clinician,
-statuses, when set and first achieved) for the clinician and clinic reports.
+document by its clinic-scoped id. The client's summary keeps a short entry per
+goal (category, clinician, statuses) for the client and clinician reports, and logs
+goal-created and goal-status-changed for the clinic aggregates; those are the only
+reads of the store (projection/aggregates.py, which also sees the batch's
+unwritten entries, as the runtime writes a batch after calling all its handlers).
 """
 from __future__ import annotations
 
 from shared.events.envelope import CloudEvent
 from shared.projection import Upsert
-from services.reports.documents import (CLIENT_SUMMARY, GOAL_PROGRESS, client_summary_id, goal_progress_id, instant,
-                                        map_key)
+from services.reports.documents import GOAL_PROGRESS, goal_progress_id, instant, map_key
 from services.reports.domain.goals import counts_as_achieved
+from services.reports.projection.aggregates import log_entry, summary_changes
 
 
-def goal_created(event: CloudEvent, _ctx=None) -> list:
+def goal_created(event: CloudEvent, ctx=None) -> list:
     goal, created_at = event.data, instant(event.time)
     entry = f"goals.{map_key(goal['goal_id'])}"
     progress = {"$set": {**_goal_facts(event), **_milestones(goal["milestones"], created_at)}}
     summary = {"$set": {**_goal_entry(entry, goal), f"{entry}.category": goal["category"],
-                        f"{entry}.clinician_id": goal["clinician_id"], f"{entry}.created_at": created_at},
+                        f"{entry}.clinician_id": goal["clinician_id"]},
                "$addToSet": {"clinician_ids": goal["clinician_id"]}}
-    return [_update_goal(event, {**progress, **_first_achievement("", goal, created_at)}),
-            _update_summary(event, {**summary, **_first_achievement(f"{entry}.", goal, created_at)})]
+    logged = log_entry(event, "goal", created_at, goal=goal["goal_id"], category=goal["category"],
+                       **_log_statuses(goal))
+    return [_update_goal(event, {**progress, **_first_achievement(goal, created_at)}),
+            *summary_changes(event, ctx, summary, logged)]
 
 
 def milestone_added(event: CloudEvent, _ctx=None) -> list:
@@ -37,25 +39,25 @@ def milestone_reached(event: CloudEvent, _ctx=None) -> list:
                                           f"{milestone}.reached_at": instant(event.data["reached_at"])}})]
 
 
-def goal_status_changed(event: CloudEvent, _ctx=None) -> list:
+def goal_status_changed(event: CloudEvent, ctx=None) -> list:
     change, at = event.data, instant(event.time)
     entry = f"goals.{map_key(change['goal_id'])}"
     history = {"at": at, "lifecycle_status": change["lifecycle_status"],
                "achievement_status": change["achievement_status"], "reason": change["reason"]}
     progress = {"$set": {**_statuses("", change), "status_changed_at": at}, "$push": {"status_history": history}}
-    return [_update_goal(event, {**progress, **_first_achievement("", change, at)}),
-            _update_summary(event, {"$set": _goal_entry(entry, change), **_first_achievement(f"{entry}.", change, at)})]
+    summary = {"$set": _goal_entry(entry, change)}
+    logged = log_entry(event, "status", at, goal=change["goal_id"], **_log_statuses(change))
+    return [_update_goal(event, {**progress, **_first_achievement(change, at)}),
+            *summary_changes(event, ctx, summary, logged)]
 
 
 def _update_goal(event: CloudEvent, update: dict) -> Upsert:
     return Upsert(GOAL_PROGRESS, goal_progress_id(event.clinicid, event.data["goal_id"]), update)
 
 
-def _update_summary(event: CloudEvent, update: dict) -> Upsert:
-    client_id = event.data["client_id"]
-    owner = {"clinic_id": event.clinicid, "client_id": client_id}
-    return Upsert(CLIENT_SUMMARY, client_summary_id(event.clinicid, client_id),
-                  {**update, "$set": {**owner, **update.get("$set", {})}})
+
+def _log_statuses(data: dict) -> dict:
+    return {"lifecycle": data["lifecycle_status"], "achievement": data["achievement_status"]}
 
 
 def _goal_facts(event: CloudEvent) -> dict:
@@ -84,8 +86,8 @@ def _goal_entry(prefix: str, data: dict) -> dict:
     return {f"{prefix}.goal_id": data["goal_id"], **_statuses(f"{prefix}.", data)}
 
 
-def _first_achievement(prefix: str, data: dict, at) -> dict:
+def _first_achievement(data: dict, at) -> dict:
     """The first time a goal counts as achieved (`$min`, so a later re-achievement keeps the first)."""
     if counts_as_achieved(data["lifecycle_status"], data["achievement_status"]):
-        return {"$min": {f"{prefix}achieved_at": at}}
+        return {"$min": {"achieved_at": at}}
     return {}

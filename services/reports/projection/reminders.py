@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 from shared.events.envelope import CloudEvent
-from shared.projection import Upsert
-from services.reports.documents import CLIENT_SUMMARY, client_summary_id
+from services.reports.projection.aggregates import summary_changes
 
 
 def _count(field: str):
-    def handle(event: CloudEvent, _ctx=None) -> list:
-        client_id = event.data["client_id"]
-        return [Upsert(CLIENT_SUMMARY, client_summary_id(event.clinicid, client_id), {
-            "$set": {"clinic_id": event.clinicid, "client_id": client_id}, "$inc": {field: 1}})]
+    def handle(event: CloudEvent, ctx=None) -> list:
+        return summary_changes(event, ctx, {"$inc": {field: 1}})
     handle.__name__ = f"count_{field}"
     return handle
 

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from shared.events.envelope import CloudEvent
 from shared.projection import Upsert
-from services.reports.documents import (CLIENT_SUMMARY, GOAL_PROGRESS, client_summary_id, goal_progress_id, instant,
-                                        map_key, month_of)
+from services.reports.documents import GOAL_PROGRESS, goal_progress_id, instant, map_key
 from services.reports.domain.attendance import is_missed
 from services.reports.domain.measures import GAD7, PHQ9
 from services.reports.domain.series import series_entry
+from services.reports.projection.aggregates import log_entry, summary_changes
 
 
-def session_logged(event: CloudEvent, _ctx=None) -> list:
+def session_logged(event: CloudEvent, ctx=None) -> list:
     at = instant(event.data["occurred_at"])
-    return [*_ratings(event, at), _client_summary(event, at)]
+    return [*_ratings(event, at), *_client_summary(event, ctx, at)]
 
 
 def _ratings(event: CloudEvent, at) -> list[Upsert]:
@@ -23,15 +23,14 @@ def _ratings(event: CloudEvent, at) -> list[Upsert]:
             for goal_id, rating in ratings.items()]
 
 
-def _client_summary(event: CloudEvent, at) -> Upsert:
-    """Attendance in total, per month (UTC) and per clinician; the first and latest session; the measures."""
+def _client_summary(event: CloudEvent, ctx, at) -> list:
+    """Attendance in total and per clinician; the first and latest session; the measures; the log entry."""
     session = event.data
     counted = "sessions_missed" if is_missed(session["attendance"]) else "sessions_attended"
     clinician = f"sessions_by_clinician.{map_key(session['clinician_id'])}"
     update = {
-        "$set": {"clinic_id": event.clinicid, "client_id": session["client_id"],
-                 f"{clinician}.clinician_id": session["clinician_id"]},
-        "$inc": {counted: 1, f"sessions_by_month.{month_of(at)}.{counted}": 1, f"{clinician}.{counted}": 1},
+        "$set": {f"{clinician}.clinician_id": session["clinician_id"]},
+        "$inc": {counted: 1, f"{clinician}.{counted}": 1},
         "$min": {"first_session_at": at},
         "$max": {"last_session_at": at, f"{clinician}.last_session_at": at},
         "$addToSet": {"clinician_ids": session["clinician_id"]},
@@ -39,7 +38,10 @@ def _client_summary(event: CloudEvent, at) -> Upsert:
     series = _series_entries(session["measures"], at)
     if series:
         update["$push"] = series
-    return Upsert(CLIENT_SUMMARY, client_summary_id(event.clinicid, session["client_id"]), update)
+    measures = session["measures"]
+    logged = log_entry(event, "session", at, missed=is_missed(session["attendance"]),
+                       phq9=measures.get("phq9"), gad7=measures.get("gad7"))
+    return summary_changes(event, ctx, update, logged)
 
 
 def _series_entries(measures: dict, at) -> dict:

@@ -1,7 +1,7 @@
 """The client report: goals by status, attendance, PHQ-9/GAD-7 with bands, reliable change, GAS."""
 from __future__ import annotations
 
-from services.reports.documents import CLIENT_SUMMARY, client_summary_id
+from services.reports.documents import CLIENT_SUMMARY, PROJECTOR_BOOKKEEPING, client_summary_id
 from services.reports.domain.attendance import attendance_rate
 from services.reports.domain.gas import gas_t_score
 from services.reports.domain.goals import counts_as_real, status_counts
@@ -12,7 +12,7 @@ from services.reports.read.measures import clean_series, measure_view
 
 def client_report(db, clinic_id: str, client_id: str) -> dict | None:
     """The client's report, or None when the clinic knows nothing of this client."""
-    summary = db[CLIENT_SUMMARY].find_one({"_id": client_summary_id(clinic_id, client_id)})
+    summary = db[CLIENT_SUMMARY].find_one({"_id": client_summary_id(clinic_id, client_id)}, PROJECTOR_BOOKKEEPING)
     if summary is None:
         return None
     goal_ids = [goal["goal_id"] for goal in summary.get("goals", {}).values()]

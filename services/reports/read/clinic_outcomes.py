@@ -1,67 +1,58 @@
-"""Clinic outcomes over a period: which clients count, and the shares reliably improved and recovered.
+"""Clinic figures over a period from the span aggregates: clients seen, measured, reliably improved, recovered.
 
 A client counts for a period when, among the measurements taken before the
 period's end, the latest falls inside the period (the client was measured in the
 period). Their first measurement may be older: change is judged from the first
-measurement ever to the latest one before the period's end.
+measurement ever to the latest one before the period's end. The projector keeps,
+per month, the spans that start there (domain/contributions.py): a period counts
+the spans starting in one of its months and ending after its last month.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from collections import Counter
 
-from services.reports.documents import month_of
-from services.reports.domain.goals import counts_as_real
-from services.reports.domain.outcome import client_outcome, entries_before, share
-from services.reports.read.measures import clean_series
+from services.reports.domain.contributions import OPEN
+from services.reports.domain.outcome import share
 
+def spans_after(span_documents: list[dict], field: str, last: str) -> list[dict]:
+    """The counts of `field` (``seen``, ``outcomes``) of the spans that end after month `last` (or are open)."""
+    return [counts for document in span_documents for until, counts in document.get(field, {}).items()
+            if until == OPEN or until > last]
 
-def period_outcomes(summaries: list[dict], start: datetime, end: datetime) -> list[dict]:
-    """[{client_id, categories, <client_outcome flags>}] of the clients measured in [start, end)."""
-    outcomes = []
-    for summary in summaries:
-        phq9 = entries_before(clean_series(summary.get("phq9", [])), end)
-        gad7 = entries_before(clean_series(summary.get("gad7", [])), end)
-        latest = max((series[-1]["at"] for series in (phq9, gad7) if series), default=None)
-        if latest is None or datetime.fromisoformat(latest) < start:
-            continue
-        categories = {goal.get("category") for goal in summary.get("goals", {}).values()
-                      if counts_as_real(goal.get("lifecycle_status"))}
-        outcomes.append({"client_id": summary["client_id"], "categories": categories,
-                         **client_outcome(phq9, gad7)})
-    return outcomes
+def clients_seen(span_documents: list[dict], last: str) -> int:
+    """Clients with a session in the period (the spans start in it)."""
+    return sum(spans_after(span_documents, "seen", last))
 
+def outcome_counts(span_documents: list[dict], last: str) -> dict[str, Counter]:
+    """{scope (``all`` or a goal category): Counter of outcome flags} of the clients measured in the period."""
+    counts: dict[str, Counter] = {}
+    for by_scope in spans_after(span_documents, "outcomes", last):
+        for scope, flags in by_scope.items():
+            counts.setdefault(scope, Counter()).update(flags)
+    return counts
 
-def outcome_totals(outcomes: list[dict]) -> dict:
-    paired = [o for o in outcomes if o["has_paired_scores"]]
-    improved = sum(1 for o in paired if o["reliable_improvement"])
-    applicable = [o for o in paired if o["recovery"] is not None]
-    recovered = sum(1 for o in applicable if o["recovery"])
+def outcome_totals(flags: Counter) -> dict:
+    """The period's outcome figures from the counts of its clients' flags."""
     return {
-        "clients_measured": len(outcomes),
-        "clients_with_paired_scores": len(paired),
-        "clients_reliably_improved": improved,
-        "clients_reliably_deteriorated": sum(1 for o in paired if o["reliable_deterioration"]),
-        "reliable_improvement_share": share(improved, len(paired)),
-        "clients_at_caseness_first": len(applicable),
-        "clients_recovered": recovered,
-        "recovery_rate": share(recovered, len(applicable)),
+        "clients_measured": flags["measured"],
+        "clients_with_paired_scores": flags["paired"],
+        "clients_reliably_improved": flags["improved"],
+        "clients_reliably_deteriorated": flags["deteriorated"],
+        "reliable_improvement_share": share(flags["improved"], flags["paired"]),
+        "clients_at_caseness_first": flags["caseness_first"],
+        "clients_recovered": flags["recovered"],
+        "recovery_rate": share(flags["recovered"], flags["caseness_first"]),
     }
 
-
-def in_month(goal: dict, field: str, months) -> bool:
-    """Whether the goal's `field` (created_at, achieved_at) falls in one of the months."""
-    return goal.get(field) is not None and month_of(goal[field]) in months
-
-
-def category_lines(categories: tuple[str, ...], goals: list[dict], months: set[str], outcomes: list[dict]) -> list:
+def category_lines(categories: tuple[str, ...], month_documents: list[dict], outcomes: dict[str, Counter]) -> list:
     """Per goal category: goals set and achieved in the period, and the outcomes of clients with such a goal."""
     lines = []
     for category in categories:
-        mine = [goal for goal in goals if goal.get("category") == category]
-        totals = outcome_totals([o for o in outcomes if category in o["categories"]])
-        lines.append({"category": category,
-                      "goals_set": sum(1 for goal in mine if in_month(goal, "created_at", months)),
-                      "goals_achieved": sum(1 for goal in mine if in_month(goal, "achieved_at", months)),
-                      **{name: totals[name] for name in ("clients_with_paired_scores", "clients_reliably_improved",
-                                                         "reliable_improvement_share")}})
+        goals = Counter()
+        for document in month_documents:
+            goals.update(document.get("categories", {}).get(category, {}))
+        flags = outcomes.get(category, Counter())
+        lines.append({"category": category, "goals_set": goals["goals_set"], "goals_achieved": goals["goals_achieved"],
+                      "clients_with_paired_scores": flags["paired"], "clients_reliably_improved": flags["improved"],
+                      "reliable_improvement_share": share(flags["improved"], flags["paired"])})
     return lines

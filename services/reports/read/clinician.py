@@ -1,7 +1,9 @@
 """The clinician's caseload, from the summaries of the clients they set goals for or saw in a session."""
 from __future__ import annotations
 
-from services.reports.documents import CLIENT_SUMMARY, map_key
+from pymongo import ASCENDING, IndexModel
+
+from services.reports.documents import CLIENT_SUMMARY, PROJECTOR_BOOKKEEPING, map_key
 from services.reports.domain.attendance import attendance_rate
 from services.reports.domain.goals import ACTIVE, counts_as_real, status_counts
 from services.reports.domain.outcome import client_outcome, rounded, share
@@ -9,12 +11,15 @@ from services.reports.read.measures import clean_series
 from shared import indexes
 from shared.indexes import Query
 
-INDEXES = indexes.declare(queries=[Query.of(CLIENT_SUMMARY, equal=["clinic_id", "clinician_ids"])])  # read/clinic.py's
+INDEXES = indexes.declare(  # the caseload: the clinic's summaries that name the clinician
+    {CLIENT_SUMMARY: [IndexModel([("clinic_id", ASCENDING), ("clinician_ids", ASCENDING)])]},
+    [Query.of(CLIENT_SUMMARY, equal=["clinic_id", "clinician_ids"])])
 
 
 def clinician_report(db, clinic_id: str, clinician_id: str) -> dict | None:
     """The caseload, or None when the clinician has no goal nor session in this clinic."""
-    summaries = list(db[CLIENT_SUMMARY].find({"clinic_id": clinic_id, "clinician_ids": clinician_id}))
+    summaries = list(db[CLIENT_SUMMARY].find({"clinic_id": clinic_id, "clinician_ids": clinician_id},
+                                             PROJECTOR_BOOKKEEPING))
     return clinician_view(clinician_id, summaries) if summaries else None
 
 

@@ -1,4 +1,4 @@
-"""The reports projector on real Kafka and FerretDB: worked figures, duplicates, replays and verify."""
+"""The reports projector on real Kafka and the real store: worked figures, duplicates, replays and verify."""
 import contextlib
 from datetime import timedelta
 

@@ -2,7 +2,6 @@
 from datetime import date, datetime, timezone
 
 from services.reports.read.client import client_view
-from services.reports.read.clinic import clinic_view
 from services.reports.read.clinician import clinician_view
 from services.reports.read.goal import goal_view
 from services.reports.read.measures import band_ranges, measure_view
@@ -101,9 +100,9 @@ def entry(goal_id, lifecycle="active", clinician="clinician-1", category="anxiet
             "category": category, "clinician_id": clinician, "created_at": created or at(1), "achieved_at": achieved}
 
 
-def client_summary(client_id, goals=(), by_clinician=None, by_month=None, phq9=()):
+def client_summary(client_id, goals=(), by_clinician=None, phq9=()):
     return {"client_id": client_id, "goals": {g["goal_id"]: g for g in goals}, "phq9": list(phq9),
-            "sessions_by_clinician": by_clinician or {}, "sessions_by_month": by_month or {}}
+            "sessions_by_clinician": by_clinician or {}}
 
 
 def test_caseload_lists_the_clinicians_clients_goals_and_sessions():
@@ -119,36 +118,6 @@ def test_caseload_lists_the_clinicians_clients_goals_and_sessions():
     assert report["reliable_improvement_share"] == 1.0
     assert [c["client_id"] for c in report["clients"]] == ["c1", "c2"]
     assert report["clients"][0]["phq9_latest"] == 11 and report["clients"][1]["goals_total"] == 0
-
-
-def test_clinic_months_count_goals_set_and_first_achieved_and_sessions():
-    a = client_summary("a", [entry("g1", "completed", created=at(5), achieved=at(3, 2)),
-                             entry("g3", "entered-in-error", created=at(8))],
-                       by_month={"2025-01": {"sessions_attended": 4, "sessions_missed": 1},
-                                 "2025-02": {"sessions_attended": 1}})
-    b = client_summary("b", [entry("g2", category="depression", created=at(7, 2))],
-                       by_month={"2025-02": {"sessions_attended": 1}, "2024-12": {"sessions_attended": 9}})
-    report = clinic_view(["2025-01", "2025-02", "2025-03"], [a, b])
-    assert [(m["goals_set"], m["goals_achieved"], m["clients_seen"]) for m in report["months"]] == [
-        (1, 0, 1), (1, 1, 2), (0, 0, 0)]
-    assert (report["goals_set"], report["goals_achieved"], report["clients_seen"]) == (2, 1, 2)
-    assert (report["sessions_attended"], report["sessions_missed"]) == (6, 1)
-    assert report["attendance_rate"] == round(6 / 7, 4)
-    anxiety = next(line for line in report["categories"] if line["category"] == "anxiety")
-    assert (anxiety["goals_set"], anxiety["goals_achieved"]) == (1, 1)
-
-
-def test_clinic_share_reliably_improved_counts_clients_measured_in_the_period():
-    improved = client_summary("client-1", [entry("g1")], phq9=series(16, 8))
-    unchanged = client_summary("client-2", phq9=series(12, 11))
-    before_period = client_summary("client-3", phq9=[{"at": "2024-06-01T10:00:00Z", "score": 20, "band": "severe"},
-                                                     {"at": "2024-07-01T10:00:00Z", "score": 5, "band": "mild"}])
-    report = clinic_view(["2025-01"], [improved, unchanged, before_period])
-    assert (report["clients_measured"], report["clients_reliably_improved"]) == (2, 1)
-    assert report["reliable_improvement_share"] == 0.5
-    assert (report["clients_at_caseness_first"], report["clients_recovered"]) == (2, 1)
-    anxiety = next(line for line in report["categories"] if line["category"] == "anxiety")
-    assert anxiety["clients_reliably_improved"] == 1
 
 
 def test_chart_bands_are_read_off_the_scoring_guides():

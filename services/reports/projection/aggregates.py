@@ -1,0 +1,100 @@
+"""The clinic aggregates an event changes: ``$inc`` deltas on ``clinic_month`` and ``clinic_spans``.
+
+Each client summary keeps a ``log`` of the client's events that the aggregates
+depend on, in the order they were applied. That order is the client's partition
+order: every entry is pushed by a guarded update, and whichever worker pushes an
+event has already pushed (or seen pushed) every earlier event of the partition.
+An event's increments are computed from the log entries that precede it
+(domain/contributions.py), so recomputing them is deterministic: a redelivered
+event, a batch retried after a partial write or a replay computes the same delta,
+and the guard on each aggregate document (``applied.<subject>``) lets it count once.
+
+The log is read from the store (for a whole batch in one query, read_logs, the
+projection's ``prepare``), plus the entries of the current batch that are not
+written yet (the runtime writes a batch after calling every handler of it): those
+are kept per applier context until the store has them.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict, defaultdict
+from datetime import datetime, timezone
+
+from shared.events.envelope import CloudEvent
+from shared.projection import Context, Upsert
+from services.reports.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, client_summary_id, clinic_month_id
+from services.reports.domain.contributions import MONTH, contributions, delta
+
+COLLECTION_OF = {MONTH: CLINIC_MONTH}
+LOGGED = frozenset({"goal-created", "goal-status-changed", "session-logged"})
+STORED_LOGS = "_reports_stored_logs"  # the logs read for the current batch (read_logs)
+PENDING_CLIENTS = 10_000  # far above the clients of one batch (at most 2,000 records)
+
+
+def log_entry(event: CloudEvent, kind: str, at: datetime, **facts) -> dict:
+    """The client's log entry of the event: which event (aggregate and sequence), its kind, time (UTC) and facts."""
+    return {"k": f"{event.subject}#{event.sequence}", "type": kind,
+            "at": at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"), **facts}
+
+
+def summary_changes(event: CloudEvent, ctx: Context | None, update: dict, logged: dict | None = None) -> list:
+    """The client summary's Upsert (owner fields set); with a log entry, also the aggregate increments it makes."""
+    client_id = event.data["client_id"]
+    summary_id = client_summary_id(event.clinicid, client_id)
+    update = {**update, "$set": {"clinic_id": event.clinicid, "client_id": client_id, **update.get("$set", {})}}
+    if logged is None:
+        return [Upsert(CLIENT_SUMMARY, summary_id, update)]
+    update["$push"] = {**update.get("$push", {}), "log": logged}
+    return [Upsert(CLIENT_SUMMARY, summary_id, update), *aggregate_changes(event, ctx, summary_id, logged)]
+
+
+def aggregate_changes(event: CloudEvent, ctx: Context | None, summary_id: str, entry: dict) -> list[Upsert]:
+    """The event's increments of its clinic's aggregates, one Upsert per aggregate document."""
+    before = preceding_entries(ctx, summary_id, entry)
+    changed = delta(contributions(before), contributions([*before, entry]))
+    by_document: dict[tuple[str, str], dict] = defaultdict(dict)
+    for (kind, month, path), amount in changed.items():
+        by_document[(COLLECTION_OF.get(kind, CLINIC_SPANS), month)][path] = amount
+    return [Upsert(collection, clinic_month_id(event.clinicid, month),
+                   {"$set": {"clinic_id": event.clinicid, "month": month}, "$inc": increments})
+            for (collection, month), increments in sorted(by_document.items())]
+
+
+def preceding_entries(ctx: Context | None, summary_id: str, entry: dict) -> list[dict]:
+    """The client's log before `entry`: the stored log and this batch's unwritten entries, in order.
+
+    Without a context (a handler called on its own) the event is the client's first.
+    """
+    if ctx is None:
+        return []
+    read = vars(ctx).get(STORED_LOGS, {})
+    if summary_id in read:
+        stored = read[summary_id]
+    else:
+        stored = (ctx.collection(CLIENT_SUMMARY).find_one({"_id": summary_id}, {"log": 1}) or {}).get("log", [])
+    written = {item["k"] for item in stored}
+    pending = _pending(ctx)
+    unwritten = [item for item in pending.pop(summary_id, []) if item["k"] not in written]
+    known = [*stored, *unwritten]
+    position = next((n for n, item in enumerate(known) if item["k"] == entry["k"]), None)
+    if position is None:
+        unwritten.append(entry)
+        position = len(known)
+        known.append(entry)
+    pending[summary_id] = unwritten
+    while len(pending) > PENDING_CLIENTS:
+        pending.popitem(last=False)
+    return known[:position]
+
+
+def read_logs(ctx: Context, events: list[CloudEvent]) -> None:
+    """Before a batch's handlers: the stored logs of its clients, in one query (the handlers fall back to one each)."""
+    ids = list({client_summary_id(event.clinicid, event.data["client_id"]) for event in events
+                if event.type in LOGGED and isinstance(event.data, dict) and "client_id" in event.data})
+    found = {document["_id"]: document.get("log", [])
+             for document in ctx.collection(CLIENT_SUMMARY).find({"_id": {"$in": ids}}, {"log": 1})} if ids else {}
+    vars(ctx)[STORED_LOGS] = {summary_id: found.get(summary_id, []) for summary_id in ids}
+
+
+def _pending(ctx: Context) -> OrderedDict:
+    """This applier's unwritten log entries per client summary (it lives and dies with the context)."""
+    return vars(ctx).setdefault("_reports_unwritten_log", OrderedDict())
