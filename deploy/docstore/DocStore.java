@@ -21,11 +21,13 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.DocumentWithPosition;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
@@ -34,18 +36,24 @@ import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.bson.MaxKey;
+import de.bwaldvogel.mongo.bson.MinKey;
 
 /**
  * The embedded document store for development and CI: mongo-java-server (a MongoDB
  * wire-protocol server on the JVM) with what the platform relies on and the library lacks.
  *
  * <ul>
- *   <li>Secondary (non-unique) indexes are real: a query with equality on a leading part
- *       of an index's keys reads only the matching documents, as on MongoDB (prefix rule).
- *       The library accepts such indexes but ignores them, so without this every compound
- *       filter scans its collection.</li>
+ *   <li>Secondary (non-unique) indexes are real. The library accepts such indexes but ignores
+ *       them, so without this every compound filter scans its collection. Here a query is
+ *       narrowed as MongoDB's planner would: equality on an index's leading keys (or
+ *       {@code $in} on the first), then a range on the next key; a sort on the keys that
+ *       follow is read in index order, so {@code sort + limit} stops after the page.</li>
  *   <li>An {@code aggregate} whose pipeline opens with {@code $match} reads its documents
  *       through the same index choice instead of the whole collection.</li>
+ *   <li>{@code find} and {@code aggregate} answer copies of the documents taken under the
+ *       collection's lock. The library hands out the stored documents themselves, so a
+ *       concurrent update could change a document after it matched the filter.</li>
  *   <li>It reports wire version 9 (MongoDB 4.4), which current pymongo requires.</li>
  *   <li>{@code --backend h2 --file F} is durable: every write command is committed to the
  *       file before it is acknowledged, so acknowledged writes survive {@code kill -9}.</li>
@@ -118,33 +126,44 @@ public final class DocStore {
         }
     };
 
-    // --- index choice, shared by both backends -----------------------------------------
+    // --- index choice and reads, shared by both backends -------------------------------------
 
     /** The pipeline's opening {@code $match} of the aggregate being run on this thread, by namespace. */
     private static final ThreadLocal<Map.Entry<String, Document>> AGGREGATE_MATCH = new ThreadLocal<>();
 
-    /** Positions to read for a query: a unique index that serves it, else the secondary with the longest prefix. */
-    static <P> Iterable<P> positionsFor(List<Index<P>> indexes, Document query) {
+    /** Set while a client's read runs, so that it answers copies taken under the collection's lock. */
+    private static final ThreadLocal<Boolean> CLIENT_READ = ThreadLocal.withInitial(() -> false);
+
+    /** What a query reads: the positions of its candidates, in index order when {@code ordered}. */
+    record Plan<P>(Iterable<P> positions, boolean ordered) {
+    }
+
+    /**
+     * The read for a query: a unique index that serves it exactly, else the secondary index
+     * that narrows it most (an equality prefix, then a range on the next key), else a
+     * secondary index whose order is the sort's, read in that order; null to scan.
+     */
+    static <P> Plan<P> planFor(List<Index<P>> indexes, Document query, Document orderBy) {
         SecondaryIndex<P> best = null;
-        int bestPrefix = 0;
+        int bestScore = 0;
         for (Index<P> index : indexes) {
             if (index instanceof SecondaryIndex) {
                 SecondaryIndex<P> secondary = (SecondaryIndex<P>) index;
-                int prefix = secondary.servedPrefix(query);
-                if (prefix > bestPrefix) {
+                int score = secondary.score(query, orderBy);
+                if (score > bestScore) {
                     best = secondary;
-                    bestPrefix = prefix;
+                    bestScore = score;
                 }
             } else if (index.canHandle(query)) {
-                return index.getPositions(query);
+                return new Plan<>(index.getPositions(query), false);
             } else {
                 Document exact = equalitiesOn(index, query);
                 if (exact != null && index.canHandle(exact)) {
-                    return index.getPositions(exact);
+                    return new Plan<>(index.getPositions(exact), false);
                 }
             }
         }
-        return best == null ? null : best.getPositions(query);
+        return best == null ? null : best.plan(query, orderBy);
     }
 
     /** The part of the query that fixes every key of a unique index by equality, or null. */
@@ -182,6 +201,46 @@ public final class DocStore {
             }
         }
         return run.get();
+    }
+
+    /** Commands that answer documents to a client: they get copies taken under the collection's lock. */
+    private static final Set<String> CLIENT_READS = Set.of("find", "aggregate");
+
+    static Document asClientRead(String command, java.util.function.Supplier<Document> run) {
+        if (!CLIENT_READS.contains(command.toLowerCase())) {
+            return run.get();
+        }
+        CLIENT_READ.set(true);
+        try {
+            return run.get();
+        } finally {
+            CLIENT_READ.set(false);
+        }
+    }
+
+    /** What the collections below share: reads planned on the indexes, answered with copies. */
+    interface PlannedReads<P> {
+        List<Index<P>> getIndexes();
+
+        Document document(P position);
+
+        boolean matches(Document document, Document query);
+
+        QueryResult answer(Document query, Stream<Document> documents, Document orderBy, int skip, int limit,
+                           int batchSize, Document fields, boolean sorted);
+
+        Stream<Document> scan(Document orderBy);
+
+        default QueryResult read(Document query, Document orderBy, int skip, int limit, int batchSize, Document fields) {
+            Plan<P> plan = planFor(getIndexes(), query, orderBy);
+            Stream<Document> candidates = plan == null ? scan(orderBy)
+                : StreamSupport.stream(plan.positions().spliterator(), false).map(this::document).filter(java.util.Objects::nonNull);
+            Stream<Document> matched = candidates.filter(document -> matches(document, query));
+            if (CLIENT_READ.get()) {
+                matched = matched.map(Document::cloneDeeply);
+            }
+            return answer(new Document(), matched, orderBy, skip, limit, batchSize, fields, plan != null && plan.ordered());
+        }
     }
 
     // --- TTL indexes ------------------------------------------------------------------------
@@ -236,11 +295,15 @@ public final class DocStore {
         }
     }
 
-    static Document handleWrite(String databaseName, String command, Document query, java.util.function.Supplier<Document> run) {
+    /** A command with what this store adds around it: TTL registration, an aggregate's index choice, copies for readers. */
+    static Document dispatch(String databaseName, String command, Document query, java.util.function.Supplier<Document> run) {
         if (command.equalsIgnoreCase("createIndexes")) {
             TtlMonitor.register(databaseName, query);
         }
-        return run.get();
+        if (command.equalsIgnoreCase("aggregate")) {
+            return asClientRead(command, () -> handleAggregate(databaseName, query, run));
+        }
+        return asClientRead(command, run);
     }
 
     // --- memory backend (tests) ----------------------------------------------------------
@@ -253,10 +316,7 @@ public final class DocStore {
 
         @Override
         public Document handleCommand(io.netty.channel.Channel channel, String databaseName, String command, Document query) {
-            if (command.equalsIgnoreCase("aggregate")) {
-                return handleAggregate(databaseName, query, () -> super.handleCommand(channel, databaseName, command, query));
-            }
-            return handleWrite(databaseName, command, query, () -> super.handleCommand(channel, databaseName, command, query));
+            return dispatch(databaseName, command, query, () -> super.handleCommand(channel, databaseName, command, query));
         }
     }
 
@@ -276,17 +336,35 @@ public final class DocStore {
         }
     }
 
-    static final class IndexedMemoryCollection extends MemoryCollection {
+    static final class IndexedMemoryCollection extends MemoryCollection implements PlannedReads<Integer> {
         IndexedMemoryCollection(MongoDatabase database, String name, CollectionOptions options, CursorRegistry cursors) {
             super(database, name, options, cursors);
         }
 
         @Override
         protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize, Document fields) {
-            Iterable<Integer> positions = positionsFor(getIndexes(), query);
-            return positions == null
-                ? matchDocuments(query, orderBy, skip, limit, batchSize, fields)
-                : matchDocuments(query, positions, orderBy, skip, limit, batchSize, fields);
+            return read(query, orderBy, skip, limit, batchSize, fields);
+        }
+
+        @Override
+        public Document document(Integer position) {
+            return getDocument(position);
+        }
+
+        @Override
+        public boolean matches(Document document, Document query) {
+            return documentMatchesQuery(document, query);
+        }
+
+        @Override
+        public Stream<Document> scan(Document orderBy) {
+            return naturalOrder(streamAllDocumentsWithPosition().map(DocumentWithPosition::getDocument), orderBy);
+        }
+
+        @Override
+        public QueryResult answer(Document query, Stream<Document> documents, Document orderBy, int skip, int limit,
+                                  int batchSize, Document fields, boolean sorted) {
+            return matchDocumentsFromStream(documents, query, sorted ? null : orderBy, skip, limit, batchSize, fields);
         }
 
         @Override
@@ -294,6 +372,17 @@ public final class DocStore {
             Document match = aggregateMatchFor(getFullName());
             return match == null ? super.queryAllAsStream() : StreamSupport.stream(handleQuery(match).spliterator(), false);
         }
+    }
+
+    /** The scan in the order a {@code $natural: -1} sort asks for (the stored order otherwise). */
+    static Stream<Document> naturalOrder(Stream<Document> documents, Document orderBy) {
+        Object natural = orderBy == null ? null : orderBy.get("$natural");
+        if (!(natural instanceof Number) || ((Number) natural).intValue() != -1) {
+            return documents;
+        }
+        List<Document> all = new ArrayList<>(documents.toList());
+        java.util.Collections.reverse(all);
+        return all.stream();
     }
 
     // --- H2 backend (make up): durable ------------------------------------------------------
@@ -318,9 +407,7 @@ public final class DocStore {
 
         @Override
         public Document handleCommand(io.netty.channel.Channel channel, String databaseName, String command, Document query) {
-            Document reply = command.equalsIgnoreCase("aggregate")
-                ? handleAggregate(databaseName, query, () -> super.handleCommand(channel, databaseName, command, query))
-                : handleWrite(databaseName, command, query, () -> super.handleCommand(channel, databaseName, command, query));
+            Document reply = dispatch(databaseName, command, query, () -> super.handleCommand(channel, databaseName, command, query));
             if (WRITE_COMMANDS.contains(command.toLowerCase())) {
                 commit();
             }
@@ -347,7 +434,7 @@ public final class DocStore {
         }
     }
 
-    static final class IndexedH2Collection extends H2Collection {
+    static final class IndexedH2Collection extends H2Collection implements PlannedReads<Object> {
         IndexedH2Collection(MongoDatabase database, String name, CollectionOptions options,
                             MVMap<Object, Document> dataMap, MVMap<String, Object> metaMap, CursorRegistry cursors) {
             super(database, name, options, dataMap, metaMap, cursors);
@@ -355,10 +442,28 @@ public final class DocStore {
 
         @Override
         protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize, Document fields) {
-            Iterable<Object> positions = positionsFor(getIndexes(), query);
-            return positions == null
-                ? matchDocuments(query, orderBy, skip, limit, batchSize, fields)
-                : matchDocuments(query, positions, orderBy, skip, limit, batchSize, fields);
+            return read(query, orderBy, skip, limit, batchSize, fields);
+        }
+
+        @Override
+        public Document document(Object position) {
+            return getDocument(position);
+        }
+
+        @Override
+        public boolean matches(Document document, Document query) {
+            return documentMatchesQuery(document, query);
+        }
+
+        @Override
+        public Stream<Document> scan(Document orderBy) {
+            return naturalOrder(streamAllDocumentsWithPosition().map(DocumentWithPosition::getDocument), orderBy);
+        }
+
+        @Override
+        public QueryResult answer(Document query, Stream<Document> documents, Document orderBy, int skip, int limit,
+                                  int batchSize, Document fields, boolean sorted) {
+            return matchDocumentsFromStream(documents, query, sorted ? null : orderBy, skip, limit, batchSize, fields);
         }
 
         @Override
@@ -371,36 +476,34 @@ public final class DocStore {
     // --- the secondary index ---------------------------------------------------------------
 
     /**
-     * A non-unique index kept in memory (rebuilt from the documents when the store opens):
-     * for each leading part of its keys, the positions of the documents with each value.
-     * It narrows a query to candidates; the collection still matches, sorts and limits them.
+     * A non-unique index kept in memory (rebuilt from the documents when the store opens): its
+     * key tuples in index order, each with the positions of the documents that hold it. A query
+     * is narrowed by equality on leading keys (or {@code $in} on the first), then by a range on
+     * the next key; a sort on the keys that follow is read in index order, so a limit stops the
+     * read early. The collection still matches every candidate against the whole query.
      */
     static final class SecondaryIndex<P> extends Index<P> {
-        private final List<Map<KeyValue, Set<P>>> byPrefix = new ArrayList<>();
+        private static final Set<String> RANGE_OPERATORS = Set.of("$gt", "$gte", "$lt", "$lte");
+        private static final ValueComparator ORDER = ValueComparator.asc();
+        private final int[] directions;
+        private final java.util.TreeMap<List<Object>, Set<P>> entries;
         private final Map<Object, P> positionById = new HashMap<>();
-        private final Map<Object, Set<KeyValue>> keyValuesById = new HashMap<>();
+        private final Map<Object, List<List<Object>>> tuplesById = new HashMap<>();
 
         SecondaryIndex(String name, List<IndexKey> keys, boolean sparse) {
             super(name, keys, sparse);
-            for (int i = 0; i < keys.size(); i++) {
-                byPrefix.add(new HashMap<>());
-            }
+            directions = keys.stream().mapToInt(key -> key.isAscending() ? 1 : -1).toArray();
+            entries = new java.util.TreeMap<>(this::compareTuples);
         }
 
-        /** How many leading keys the query fixes by equality (0: this index cannot serve it). */
-        synchronized int servedPrefix(Document query) {
-            int prefix = 0;
-            for (String key : keys()) {
-                Object value = query.get(key);
-                if (!isPlainValue(value)) {
-                    if (prefix == 0 && isInList(value)) {
-                        return 1;
-                    }
-                    break;
+        private int compareTuples(List<Object> a, List<Object> b) {
+            for (int i = 0; i < directions.length; i++) {
+                int compared = ORDER.compare(a.get(i), b.get(i));
+                if (compared != 0) {
+                    return compared * directions[i];
                 }
-                prefix++;
             }
-            return prefix;
+            return 0;
         }
 
         static boolean isPlainValue(Object value) {
@@ -409,41 +512,219 @@ public final class DocStore {
                 && !(value instanceof java.util.regex.Pattern);
         }
 
-        private static boolean isInList(Object value) {
+        private static Collection<?> inList(Object value) {
             if (!(value instanceof Document) || ((Document) value).size() != 1) {
-                return false;
+                return null;
             }
             Object in = ((Document) value).get("$in");
-            return in instanceof Collection && ((Collection<?>) in).stream().allMatch(SecondaryIndex::isPlainValue);
+            return in instanceof Collection && ((Collection<?>) in).stream().allMatch(SecondaryIndex::isPlainValue)
+                ? (Collection<?>) in : null;
+        }
+
+        private static Document rangeOf(Object value) {
+            if (!(value instanceof Document) || ((Document) value).isEmpty()) {
+                return null;
+            }
+            Document range = (Document) value;
+            for (Map.Entry<String, Object> bound : range.entrySet()) {
+                if (!RANGE_OPERATORS.contains(bound.getKey()) || !isPlainValue(bound.getValue())) {
+                    return null;
+                }
+            }
+            return range;
+        }
+
+        /** How many leading keys the query fixes by equality. */
+        private int equalityPrefix(Document query) {
+            int prefix = 0;
+            for (String key : keys()) {
+                if (!isPlainValue(query.get(key))) {
+                    break;
+                }
+                prefix++;
+            }
+            return prefix;
+        }
+
+        /** Whether the sort is this index's order after `prefix` keys (+1), its reverse (-1), or neither (0). */
+        private int sortDirection(Document orderBy, int prefix) {
+            if (orderBy == null || orderBy.isEmpty() || orderBy.size() > directions.length - prefix) {
+                return 0;
+            }
+            int direction = 0;
+            int i = prefix;
+            for (Map.Entry<String, Object> sort : orderBy.entrySet()) {
+                if (!sort.getKey().equals(keys().get(i)) || !(sort.getValue() instanceof Number)) {
+                    return 0;
+                }
+                int relative = (((Number) sort.getValue()).intValue() < 0 ? -1 : 1) * directions[i];
+                if (direction != 0 && relative != direction) {
+                    return 0;
+                }
+                direction = relative;
+                i++;
+            }
+            return direction;
+        }
+
+        /** How well this index serves the query: 0 not at all; more for a longer equality prefix, a range, an order. */
+        synchronized int score(Document query, Document orderBy) {
+            int prefix = equalityPrefix(query);
+            if (prefix == 0 && inList(query.get(keys().get(0))) != null) {
+                return 4;
+            }
+            boolean range = prefix < directions.length && rangeOf(query.get(keys().get(prefix))) != null;
+            boolean ordered = sortDirection(orderBy, prefix) != 0;
+            if (prefix == 0 && !range && !ordered) {
+                return 0;
+            }
+            return prefix * 4 + (range ? 2 : 0) + (ordered ? 1 : 0);
         }
 
         @Override
         public synchronized boolean canHandle(Document query) {
-            return servedPrefix(query) > 0;
+            return score(query, null) > 0;
         }
 
         @Override
         public synchronized Iterable<P> getPositions(Document query) {
-            int prefix = servedPrefix(query);
-            List<String> keys = keys();
-            Object first = query.get(keys.get(0));
-            Set<P> positions = new LinkedHashSet<>();
-            if (!isPlainValue(first)) {
-                for (Object value : (Collection<?>) ((Document) first).get("$in")) {
-                    positions.addAll(byPrefix.get(0).getOrDefault(normalized(List.of(value)), Set.of()));
-                }
-                return positions;
-            }
-            List<Object> values = new ArrayList<>();
-            for (int i = 0; i < prefix; i++) {
-                values.add(query.get(keys.get(i)));
-            }
-            positions.addAll(byPrefix.get(prefix - 1).getOrDefault(normalized(values), Set.of()));
+            List<P> positions = new ArrayList<>();
+            plan(query, null).positions().forEach(positions::add);
             return positions;
         }
 
-        private static KeyValue normalized(List<Object> values) {
-            return new KeyValue(values).normalized();
+        /** The candidates of a query, lazily in index order (reversed when the sort asks for it). */
+        synchronized Plan<P> plan(Document query, Document orderBy) {
+            List<String> keys = keys();
+            Collection<?> in = equalityPrefix(query) == 0 ? inList(query.get(keys.get(0))) : null;
+            if (in != null) {
+                List<java.util.NavigableMap<List<Object>, Set<P>>> ranges = new ArrayList<>();
+                for (Object value : in) {
+                    ranges.add(slice(List.of(value), null));
+                }
+                return new Plan<>(positionsOf(ranges, false), false);
+            }
+            int prefix = equalityPrefix(query);
+            List<Object> fixed = new ArrayList<>();
+            for (int i = 0; i < prefix; i++) {
+                fixed.add(normalized(query.get(keys.get(i))));
+            }
+            Document range = prefix < keys.size() ? rangeOf(query.get(keys.get(prefix))) : null;
+            int direction = sortDirection(orderBy, prefix);
+            return new Plan<>(positionsOf(List.of(slice(fixed, range)), direction < 0), direction != 0);
+        }
+
+        private static Object normalized(Object value) {
+            return new KeyValue(List.of(value)).normalized().get(0);
+        }
+
+        /** The entries whose leading keys equal `fixed` and whose next key lies in `range` (any, if null). */
+        private java.util.NavigableMap<List<Object>, Set<P>> slice(List<Object> fixed, Document range) {
+            int next = fixed.size();
+            Object low = null;
+            Object high = null;
+            boolean lowInclusive = true;
+            boolean highInclusive = true;
+            if (range != null) {
+                for (Map.Entry<String, Object> bound : range.entrySet()) {
+                    Object value = normalized(bound.getValue());
+                    switch (bound.getKey()) {
+                        case "$gt", "$gte" -> {
+                            low = value;
+                            lowInclusive = bound.getKey().equals("$gte");
+                        }
+                        default -> {
+                            high = value;
+                            highInclusive = bound.getKey().equals("$lte");
+                        }
+                    }
+                }
+            }
+            if (next < directions.length && directions[next] < 0) {  // the tree holds this key descending
+                Object swap = low;
+                low = high;
+                high = swap;
+                boolean swapInclusive = lowInclusive;
+                lowInclusive = highInclusive;
+                highInclusive = swapInclusive;
+            }
+            List<Object> from = bound(fixed, low, lowInclusive, true);
+            List<Object> to = bound(fixed, high, highInclusive, false);
+            return entries.subMap(from, true, to, true);
+        }
+
+        /** A key tuple at the edge of a slice: the fixed keys, the range's value (if any), then extremes. */
+        private List<Object> bound(List<Object> fixed, Object value, boolean inclusive, boolean lower) {
+            List<Object> tuple = new ArrayList<>(fixed);
+            int next = fixed.size();
+            if (next < directions.length) {
+                tuple.add(value == null ? extreme(next, lower) : value);
+            }
+            boolean towardsLow = value == null ? lower : (lower == inclusive);
+            for (int i = tuple.size(); i < directions.length; i++) {
+                tuple.add(extreme(i, towardsLow));
+            }
+            return tuple;
+        }
+
+        /** The smallest (or largest) value of key i in the tree's order. */
+        private Object extreme(int i, boolean lowest) {
+            return (lowest == (directions[i] > 0)) ? MinKey.getInstance() : MaxKey.getInstance();
+        }
+
+        /** The positions of the slices' entries, read lazily (a limit stops the read), each once. */
+        private Iterable<P> positionsOf(List<java.util.NavigableMap<List<Object>, Set<P>>> slices, boolean reversed) {
+            return () -> new java.util.Iterator<P>() {
+                private final java.util.Iterator<java.util.NavigableMap<List<Object>, Set<P>>> sliceIterator = slices.iterator();
+                private java.util.Iterator<Set<P>> entryIterator = java.util.Collections.emptyIterator();
+                private java.util.Iterator<P> positionIterator = java.util.Collections.emptyIterator();
+                private final Set<P> seen = new java.util.HashSet<>();
+                private P next;
+
+                @Override
+                public boolean hasNext() {
+                    while (next == null) {
+                        if (positionIterator.hasNext()) {
+                            P candidate = positionIterator.next();
+                            if (seen.add(candidate)) {
+                                next = candidate;
+                            }
+                        } else if (entryIterator.hasNext()) {
+                            positionIterator = entryIterator.next().iterator();
+                        } else if (sliceIterator.hasNext()) {
+                            java.util.NavigableMap<List<Object>, Set<P>> slice = sliceIterator.next();
+                            entryIterator = (reversed ? slice.descendingMap() : slice).values().iterator();
+                        } else {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+
+                @Override
+                public P next() {
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    P result = next;
+                    next = null;
+                    return result;
+                }
+            };
+        }
+
+        private List<List<Object>> tuplesOf(Document document) {
+            List<List<Object>> tuples = new ArrayList<>();
+            for (KeyValue keyValue : getKeyValues(document)) {
+                List<Object> tuple = new ArrayList<>(keyValue.size());
+                keyValue.forEach(value -> tuple.add(value instanceof Missing ? null : value));
+                tuples.add(tuple);
+            }
+            return tuples;
+        }
+
+        private static Object idOf(Document document) {
+            return normalized(document.get("_id"));
         }
 
         @Override
@@ -457,46 +738,32 @@ public final class DocStore {
 
         @Override
         public synchronized void add(Document document, P position, MongoCollection<P> collection) {
-            Object id = new KeyValue(document.get("_id")).normalized().get(0);
-            Set<KeyValue> keyValues = getKeyValues(document);
+            Object id = idOf(document);
+            List<List<Object>> tuples = tuplesOf(document);
             positionById.put(id, position);
-            keyValuesById.put(id, keyValues);
-            for (KeyValue keyValue : keyValues) {
-                for (int length = 1; length <= keyValue.size(); length++) {
-                    byPrefix.get(length - 1).computeIfAbsent(prefixOf(keyValue, length), k -> new LinkedHashSet<>()).add(position);
-                }
+            tuplesById.put(id, tuples);
+            for (List<Object> tuple : tuples) {
+                entries.computeIfAbsent(tuple, k -> new LinkedHashSet<>()).add(position);
             }
         }
 
         @Override
         public synchronized P remove(Document document) {
-            Object id = new KeyValue(document.get("_id")).normalized().get(0);
+            Object id = idOf(document);
             P position = positionById.remove(id);
-            Set<KeyValue> keyValues = keyValuesById.remove(id);
-            if (position != null && keyValues != null) {
-                for (KeyValue keyValue : keyValues) {
-                    for (int length = 1; length <= keyValue.size(); length++) {
-                        Map<KeyValue, Set<P>> map = byPrefix.get(length - 1);
-                        KeyValue prefix = prefixOf(keyValue, length);
-                        Set<P> positions = map.get(prefix);
-                        if (positions != null) {
-                            positions.remove(position);
-                            if (positions.isEmpty()) {
-                                map.remove(prefix);
-                            }
+            List<List<Object>> tuples = tuplesById.remove(id);
+            if (position != null && tuples != null) {
+                for (List<Object> tuple : tuples) {
+                    Set<P> positions = entries.get(tuple);
+                    if (positions != null) {
+                        positions.remove(position);
+                        if (positions.isEmpty()) {
+                            entries.remove(tuple);
                         }
                     }
                 }
             }
             return position;
-        }
-
-        private static KeyValue prefixOf(KeyValue keyValue, int length) {
-            List<Object> values = new ArrayList<>(length);
-            for (int i = 0; i < length; i++) {
-                values.add(keyValue.get(i));
-            }
-            return new KeyValue(values);
         }
 
         @Override
@@ -523,9 +790,9 @@ public final class DocStore {
 
         @Override
         public synchronized void drop() {
-            byPrefix.forEach(Map::clear);
+            entries.clear();
             positionById.clear();
-            keyValuesById.clear();
+            tuplesById.clear();
         }
     }
 }

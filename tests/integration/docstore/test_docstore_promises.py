@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from pymongo import ASCENDING, ReturnDocument, UpdateOne
+from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
 from pymongo.errors import DuplicateKeyError
 
 from tests.support import wait_until
@@ -68,6 +68,24 @@ def test_find_one_and_update_hands_out_every_value_once(db):
     assert sorted(taken) == list(range(400))
 
 
+def test_a_find_beside_concurrent_updates_returns_only_documents_that_match_its_filter(db):
+    db.reminders.insert_many([{"_id": i, "status": "pending"} for i in range(2000)])
+    flipped = threading.Event()
+
+    def flip():
+        for i in range(2000):
+            db.reminders.update_one({"_id": i}, {"$set": {"status": "sending"}})
+        flipped.set()
+
+    writer = threading.Thread(target=flip)
+    writer.start()
+    returned = []
+    while not flipped.is_set():
+        returned += [doc["status"] for doc in db.reminders.find({"status": "pending"})]
+    writer.join()
+    assert returned and set(returned) == {"pending"}
+
+
 def test_unique_insert_claims_have_exactly_one_winner(db):
     for trial in range(25):
         def claim(i):
@@ -101,11 +119,12 @@ def test_a_bulk_of_a_thousand_updates_and_eight_concurrent_bulks_complete(db):
 
 
 def test_queries_through_secondary_indexes_return_exactly_what_a_scan_returns(db):
-    """The same random writes go to an indexed and an unindexed collection; every query agrees."""
+    """The same random writes go to an indexed and an unindexed collection; every query and page agrees."""
     indexed, plain = db.indexed, db.plain
     indexed.create_index([("clinic", ASCENDING), ("client", ASCENDING), ("at", ASCENDING)])
     indexed.create_index([("tags", ASCENDING)])
-    indexed.create_index([("status", ASCENDING), ("due", ASCENDING)])
+    indexed.create_index([("status", ASCENDING), ("due", ASCENDING), ("_id", ASCENDING)])
+    indexed.create_index([("due", DESCENDING)])
     rng = random.Random(20261201)
 
     def random_doc():
@@ -122,6 +141,9 @@ def test_queries_through_secondary_indexes_return_exactly_what_a_scan_returns(db
             {"tags": rng.choice(["x", "y"])},
             {"status": "pending", "due": {"$lte": rng.randint(0, 9)}},
             {"_id": rng.randint(0, 60), "status": "sent"},
+            {"due": {"$gt": rng.randint(0, 9)}},
+            {"due": {"$gte": rng.randint(0, 5), "$lt": rng.randint(4, 10)}},
+            {"status": "sent", "due": {"$gt": rng.randint(0, 9)}},
         ])
 
     for step in range(600):
@@ -144,6 +166,10 @@ def test_queries_through_secondary_indexes_return_exactly_what_a_scan_returns(db
             expected = sorted(doc["_id"] for doc in plain.find(query))
             assert sorted(doc["_id"] for doc in indexed.find(query)) == expected, query
             assert indexed.count_documents(query) == len(expected), query
+            for order in ([("due", 1), ("_id", 1)], [("due", -1), ("_id", -1)]):
+                page = dict(sort=order, skip=rng.randint(0, 3), limit=rng.randint(1, 5))
+                assert ([doc["_id"] for doc in indexed.find({"status": "pending"}, **page)]
+                        == [doc["_id"] for doc in plain.find({"status": "pending"}, **page)]), page
 
 
 def test_a_ttl_index_expires_old_documents_and_keeps_young_ones(db, servers):
