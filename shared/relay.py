@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Protocol
 
 from kafka.errors import KafkaError
 from pymongo.errors import PyMongoError
@@ -18,7 +19,6 @@ from pymongo.errors import PyMongoError
 from shared.events import envelope
 from shared.events.registry import event_type
 from shared.events.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS
-from shared.eventstore import EventStore
 from shared.kafka_clients import acknowledged
 from shared.metrics import OUTBOX_BACKLOG, RELAYED, RELAY_ERRORS
 from shared.redaction import partner_view
@@ -26,6 +26,20 @@ from shared.redaction import partner_view
 log = logging.getLogger(__name__)
 PARTNER_TOPICS = {GOALS_EVENTS: GOALS_PARTNER_EVENTS}
 STRUCTURED = b"application/cloudevents+json; charset=UTF-8"  # CloudEvents Kafka binding, structured mode
+
+
+class Outbox(Protocol):
+    """What the relay publishes from: the goals' event store and the reminders' outcome outbox.
+
+    A "commit" is ``{"_id": ..., "events": [<CloudEvent dict>, ...]}``; commits come
+    oldest first and a stream's commits keep their order.
+    """
+
+    def unpublished(self, limit: int = 500) -> list[dict]: ...
+
+    def count_unpublished(self) -> int: ...
+
+    def mark_published(self, commit_ids: list[str]) -> None: ...
 
 
 def _never() -> bool:
@@ -44,7 +58,7 @@ def send_event(producer, event, topic_name=lambda name: name) -> list:
     return futures
 
 
-def relay_once(store: EventStore, producer, topic_name=lambda name: name, batch: int = 500, stop=_never) -> int:
+def relay_once(store: Outbox, producer, topic_name=lambda name: name, batch: int = 500, stop=_never) -> int:
     """Publish one batch of unpublished commits; return how many events were published."""
     commits = store.unpublished(batch)
     OUTBOX_BACKLOG.set(len(commits) if len(commits) < batch else store.count_unpublished())
@@ -67,7 +81,7 @@ def relay_once(store: EventStore, producer, topic_name=lambda name: name, batch:
     return count
 
 
-def run(store: EventStore, producer, stop, topic_name=lambda name: name, idle_sleep: float = 0.2) -> None:
+def run(store: Outbox, producer, stop, topic_name=lambda name: name, idle_sleep: float = 0.2) -> None:
     """Relay until `stop()` is true; Kafka and store outages are waited out with backoff."""
     backoff = 0.5
     while not stop():

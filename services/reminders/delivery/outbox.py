@@ -33,20 +33,28 @@ INDEXES = indexes.declare(
     {REMINDERS: [IndexModel([("outcome.published", ASCENDING), ("outcome.by", ASCENDING), *OLDEST_FIRST]),
                  IndexModel([("outcome.published", ASCENDING), *OLDEST_FIRST])]},
     [Query.of(REMINDERS, equal=["outcome.published", "outcome.by"], sort=OLDEST_FIRST),
-     Query.of(REMINDERS, equal=["outcome.published"], range=["outcome.attempted_at"], sort=OLDEST_FIRST)])
+     Query.of(REMINDERS, equal=["outcome.published"], range=["outcome.attempted_at"], sort=OLDEST_FIRST),
+     Query.of(REMINDERS, equal=["outcome.published", "outcome.by"]),                    # the backlog's count
+     Query.of(REMINDERS, equal=["outcome.published"], range=["outcome.attempted_at"])])
 
 
 class ReminderOutbox:
     def __init__(self, db, owner: str, clock: Clock = utc_now):
         self.reminders, self.owner, self.clock = db[REMINDERS], owner, clock
 
+    def _mine(self) -> dict:
+        """Unpublished outcomes this dispatcher recorded, or that another one left for ORPHANED_AFTER."""
+        orphaned = self.clock() - ORPHANED_AFTER
+        return {"outcome.published": False,
+                "$or": [{"outcome.by": self.owner}, {"outcome.attempted_at": {"$lt": orphaned}}]}
+
     def unpublished(self, limit: int = 500) -> list[dict]:
         """Unpublished outcomes, oldest first, each as a "commit" of one event."""
-        orphaned = self.clock() - ORPHANED_AFTER
-        query = {"outcome.published": False,
-                 "$or": [{"outcome.by": self.owner}, {"outcome.attempted_at": {"$lt": orphaned}}]}
-        cursor = self.reminders.find(query, {"outcome": 1}).sort(OLDEST_FIRST).limit(limit)
+        cursor = self.reminders.find(self._mine(), {"outcome": 1}).sort(OLDEST_FIRST).limit(limit)
         return [{"_id": doc["_id"], "events": [doc["outcome"]["event"]]} for doc in cursor]
+
+    def count_unpublished(self) -> int:
+        return self.reminders.count_documents(self._mine())
 
     def mark_published(self, reminder_ids: list[str]) -> None:
         self.reminders.update_many({"_id": {"$in": reminder_ids}, "outcome.published": False},
