@@ -5,9 +5,9 @@
 Projects a growing clinic (per client: two goals and one session with PHQ-9 and
 GAD-7, spread over twelve months) through the reports handlers and the
 projection runtime's batch writes, in batches of 500 events read from twelve
-partitions, into a database of its own on the store of MONGODB_URI. At each size it prints the projector's rate
-over the last stage, the p50/p99 latency of GET /v1/reports/clinic (twelve
-months, through the API), the size of the largest month document it reads (BSON
+partitions, into a database of its own on the store of MONGODB_URI. At each size
+it prints the projector's rate over the last stage, the p50/p99 latency of
+GET /v1/reports/clinic (twelve months, through the API), the size of the largest month document it reads (BSON
 bytes: what the store reads and rewrites per update) and, for comparison, the
 time to read every client summary of the clinic once (what the report cost when
 it was computed on read).

@@ -1,4 +1,4 @@
-"""The guard by position on the real store: each record counts once, however batches are cut, and the bookkeeping stays bounded."""
+"""The guard by position on the real store: each record counts once however batches are cut; bounded bookkeeping."""
 import pytest
 
 from shared import mongo
