@@ -11,7 +11,10 @@ Guarantees, in one place for every projection:
 - transient store errors are retried with backoff; a handler that keeps failing
   sends its event to the dead-letter topic after the retries, never silently;
 - ``stop()`` (set by SIGTERM) finishes the batch, commits and exits; offsets are
-  committed on partition revoke too.
+  committed on partition revoke too;
+- every event reaches the handlers and the write path with the position it was
+  read at (``event.position``: topic, partition, offset), which the guard by
+  position needs (shared.projection).
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from collections import Counter
 from pymongo.errors import AutoReconnect, ConnectionFailure, NetworkTimeout
 
 from shared.deadletters import DeadLetters, Rejected  # noqa: F401  (part of this module's API)
-from shared.events.envelope import CloudEvent, EnvelopeError, from_json
+from shared.events.envelope import CloudEvent, EnvelopeError, Position, from_json
 from shared.events.registry import ContractError, upcast
 from shared.metrics import BATCH_SECONDS, CONSUMER_LAG, EVENTS_IGNORED, EVENTS_PROCESSED, HANDLER_RETRIES
 from shared.offsets import AppliedOffsets, CommitOnRevoke, commit
@@ -33,7 +36,7 @@ TRANSIENT = (AutoReconnect, ConnectionFailure, NetworkTimeout)
 
 
 def decode(record, projection: Projection) -> CloudEvent | Rejected | None:
-    """The record as a current-version event, a Rejected (for the DLQ), or None (not ours)."""
+    """The record as a current-version event at the record's position, a Rejected (for the DLQ), or None (not ours)."""
     for name, value in record.headers or ():
         if name == "ce_type" and not projection.handles(value.decode(errors="replace")):
             return None
@@ -41,7 +44,7 @@ def decode(record, projection: Projection) -> CloudEvent | Rejected | None:
         event = from_json(record.value)
         if not projection.handles(event.type):
             return None
-        return upcast(event)
+        return upcast(event).at(Position(record.topic, record.partition, record.offset))
     except EnvelopeError as error:
         return Rejected(record, "undecodable", str(error))
     except ContractError as error:

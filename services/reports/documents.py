@@ -22,8 +22,8 @@ CLIENT_SUMMARY = "client_summary"  # _id clinic:client
 CLINIC_MONTH = "clinic_month"      # _id clinic:YYYY-MM
 CLINIC_SPANS = "clinic_spans"      # _id clinic:YYYY-MM (the month the spans start)
 COLLECTIONS = (GOAL_PROGRESS, CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS)
-# what no report shows, left out of the reads: the guard's map and a client's log
-PROJECTOR_BOOKKEEPING = {"applied": 0, "log": 0}
+# what no report shows, left out of the reads: the guards' maps and a client's log
+PROJECTOR_BOOKKEEPING = {"applied": 0, "applied_offsets": 0, "log": 0}
 
 
 def map_key(identifier: str) -> str:

@@ -4,7 +4,7 @@ Replays every event (the replay loop of shared.replay) into a scratch database
 ``<database>_verify``, compares each collection document by document with the
 live one, prints the differences (ids and field paths, never values: they are
 personal data) and exits with 1 when there is any. The idempotency bookkeeping
-(``applied``) is ignored. Run it while the consumer has no lag: an event that
+(``applied``, ``applied_offsets``) is ignored. Run it while the consumer has no lag: an event that
 arrives during the check shows up as a difference; a second run tells them apart.
 Unlike a rebuild it may run beside the worker: it never writes the live collections.
 """
@@ -17,7 +17,7 @@ from shared.config import Settings
 from shared.replay import print_progress, replay_into
 from services.reports.projection import reports_projection
 
-BOOKKEEPING = frozenset({"applied"})
+BOOKKEEPING = frozenset({"applied", "applied_offsets"})  # the guards' (shared.projection)
 SCRATCH_SUFFIX = "_verify"
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 SPEC_VERSION = "1.0"
 REQUIRED = ("specversion", "id", "type", "source", "subject", "time", "schemaversion",
@@ -20,6 +20,13 @@ REQUIRED = ("specversion", "id", "type", "source", "subject", "time", "schemaver
 
 class EnvelopeError(ValueError):
     """The bytes or dict are not a CloudEvent of this platform."""
+
+
+class Position(NamedTuple):
+    """Where a consumer read an event: its Kafka record's topic, partition and offset."""
+    topic: str
+    partition: int
+    offset: int
 
 
 @dataclass(frozen=True)
@@ -38,15 +45,21 @@ class CloudEvent:
     causationid: str | None = None
     specversion: str = SPEC_VERSION
     datacontenttype: str = "application/json"
+    # not an attribute of the envelope: set by the consumer runtime, never serialized (shared.projection)
+    position: Position | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k, v in asdict(self).items() if v is not None and k != "position"}
 
     def to_json(self) -> bytes:
         return json.dumps(self.to_dict(), separators=(",", ":")).encode()
 
     def with_data(self, data: dict[str, Any], schemaversion: int) -> "CloudEvent":
-        return CloudEvent(**{**self.to_dict(), "data": data, "schemaversion": schemaversion})
+        return CloudEvent(**{**self.to_dict(), "data": data, "schemaversion": schemaversion}, position=self.position)
+
+    def at(self, position: Position) -> "CloudEvent":
+        """The same event, read at `position`."""
+        return replace(self, position=position)
 
 
 def now_iso() -> str:
@@ -65,7 +78,7 @@ def from_dict(raw: Any) -> CloudEvent:
         raise EnvelopeError("data is not a JSON object")
     if not isinstance(raw["schemaversion"], int) or not isinstance(raw["sequence"], int):
         raise EnvelopeError("schemaversion and sequence must be integers")
-    known = CloudEvent.__dataclass_fields__
+    known = CloudEvent.__dataclass_fields__.keys() - {"position"}
     return CloudEvent(**{k: v for k, v in raw.items() if k in known})
 
 

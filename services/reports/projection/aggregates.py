@@ -7,7 +7,13 @@ event has already pushed (or seen pushed) every earlier event of the partition.
 An event's increments are computed from the log entries that precede it
 (domain/contributions.py), so recomputing them is deterministic: a redelivered
 event, a batch retried after a partial write or a replay computes the same delta,
-and the guard on each aggregate document (``applied.<subject>``) lets it count once.
+and the guard by position on each aggregate document (``applied_offsets``, the
+highest offset applied per partition: shared.projection) lets it count once,
+with bookkeeping bounded by the number of partitions, not of goals and sessions.
+That guard cannot see the same event published twice (the relay may repeat a
+publication) at two offsets, so each log entry keeps the position its event was
+read at, and an event whose entry is logged at another position is such a copy:
+it changes no aggregate (its client summary update meets the subject guard).
 
 The log is read from the store (for a whole batch in one query, read_logs, the
 projection's ``prepare``), plus the entries of the current batch that are not
@@ -20,7 +26,7 @@ from collections import OrderedDict, defaultdict
 from datetime import datetime, timezone
 
 from shared.events.envelope import CloudEvent
-from shared.projection import Context, Upsert
+from shared.projection import BY_POSITION, Context, Upsert
 from services.reports.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, client_summary_id, clinic_month_id
 from services.reports.domain.contributions import MONTH, contributions, delta
 
@@ -31,9 +37,13 @@ PENDING_CLIENTS = 10_000  # far above the clients of one batch (at most 2,000 re
 
 
 def log_entry(event: CloudEvent, kind: str, at: datetime, **facts) -> dict:
-    """The client's log entry of the event: which event (aggregate and sequence), its kind, time (UTC) and facts."""
+    """The client's log entry of the event: which event (aggregate and sequence), its kind, time (UTC) and facts.
+
+    With the position the event was read at, when it has one (the consumer runtime sets it).
+    """
+    read_at = {} if event.position is None else {"position": list(event.position)}
     return {"k": f"{event.subject}#{event.sequence}", "type": kind,
-            "at": at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"), **facts}
+            "at": at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"), **facts, **read_at}
 
 
 def summary_changes(event: CloudEvent, ctx: Context | None, update: dict, logged: dict | None = None) -> list:
@@ -48,20 +58,23 @@ def summary_changes(event: CloudEvent, ctx: Context | None, update: dict, logged
 
 
 def aggregate_changes(event: CloudEvent, ctx: Context | None, summary_id: str, entry: dict) -> list[Upsert]:
-    """The event's increments of its clinic's aggregates, one Upsert per aggregate document."""
+    """The event's increments of its clinic's aggregates, one Upsert per aggregate document (none for a copy)."""
     before = preceding_entries(ctx, summary_id, entry)
+    if before is None:
+        return []
     changed = delta(contributions(before), contributions([*before, entry]))
     by_document: dict[tuple[str, str], dict] = defaultdict(dict)
     for (kind, month, path), amount in changed.items():
         by_document[(COLLECTION_OF.get(kind, CLINIC_SPANS), month)][path] = amount
     return [Upsert(collection, clinic_month_id(event.clinicid, month),
-                   {"$set": {"clinic_id": event.clinicid, "month": month}, "$inc": increments})
+                   {"$set": {"clinic_id": event.clinicid, "month": month}, "$inc": increments}, guard=BY_POSITION)
             for (collection, month), increments in sorted(by_document.items())]
 
 
-def preceding_entries(ctx: Context | None, summary_id: str, entry: dict) -> list[dict]:
+def preceding_entries(ctx: Context | None, summary_id: str, entry: dict) -> list[dict] | None:
     """The client's log before `entry`: the stored log and this batch's unwritten entries, in order.
 
+    None when the log holds the event read at another position: a second publication of it.
     Without a context (a handler called on its own) the event is the client's first.
     """
     if ctx is None:
@@ -75,15 +88,17 @@ def preceding_entries(ctx: Context | None, summary_id: str, entry: dict) -> list
     pending = _pending(ctx)
     unwritten = [item for item in pending.pop(summary_id, []) if item["k"] not in written]
     known = [*stored, *unwritten]
-    position = next((n for n, item in enumerate(known) if item["k"] == entry["k"]), None)
-    if position is None:
+    index = next((n for n, item in enumerate(known) if item["k"] == entry["k"]), None)
+    if index is None:
         unwritten.append(entry)
-        position = len(known)
+        index = len(known)
         known.append(entry)
     pending[summary_id] = unwritten
     while len(pending) > PENDING_CLIENTS:
         pending.popitem(last=False)
-    return known[:position]
+    if known[index].get("position") != entry.get("position"):
+        return None
+    return known[:index]
 
 
 def read_logs(ctx: Context, events: list[CloudEvent]) -> None:

@@ -1,11 +1,13 @@
 """The clinic aggregates on the real store: batches, redeliveries and half-written batches count each event once."""
 from __future__ import annotations
 
+import bson
 import pytest
 
-from services.reports.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS
+from services.reports.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, clinic_month_id
 from services.reports.projection import reports_projection
 from services.reports.read.clinic import clinic_report
+from shared.events.envelope import Position
 from shared.projection import Context, write_batch
 from tests.unit.reports.reports_builders import Story, apply_events, weeks
 
@@ -35,7 +37,7 @@ def clinic_stories() -> list:
 
 
 def aggregates(db) -> dict:
-    return {name: {doc["_id"]: {k: v for k, v in doc.items() if k != "applied"} for doc in db[name].find()}
+    return {name: {doc["_id"]: {k: v for k, v in doc.items() if k != "applied_offsets"} for doc in db[name].find()}
             for name in (CLINIC_MONTH, CLINIC_SPANS)}
 
 
@@ -94,3 +96,48 @@ def test_the_clinic_report_reads_only_the_months_asked_for(reports_db):
             return self.db[name]
     clinic_report(Watched(reports_db), CLINIC, "2021-01", "2025-12")
     assert sorted(reads) == [CLINIC_MONTH, CLINIC_SPANS]
+
+
+def test_the_same_event_published_twice_counts_once(reports_db, other_db):
+    """The relay may publish an event again: the copy sits at a later offset, above the guard's."""
+    projection, events = reports_projection(), clinic_stories()
+    reports_db.client.drop_database(reports_db.name)
+    apply_events(projection, reports_db, events)
+    expected = aggregates(reports_db)
+    client_0 = [event for event in events if event.partitionkey == "client-0"]
+    last = client_0[-1].position
+    copies = [event.at(Position(last.topic, last.partition, last.offset + n))
+              for n, event in enumerate(client_0[:4], start=1)]
+    ctx = Context(db=other_db)
+    projection.setup(ctx)
+    write_batch(ctx, handle(projection, ctx, events + copies[:2]))  # a copy in the same batch as the original
+    write_batch(ctx, handle(projection, ctx, copies[2:]))           # and in a later batch
+    assert aggregates(other_db) == expected
+
+
+def month_document(db, clients: int) -> dict:
+    """The January documents after `clients` clients (two goals and a session each), read from 4 partitions."""
+    projection = reports_projection()
+    db.client.drop_database(db.name)
+    events = []
+    for n in range(clients):
+        story = Story(clinic=CLINIC, client=f"client-{n:04d}", clinician="clinician-1", partition=n % 4)
+        story.goal(f"goal-{n:04d}-a", weeks(n % 3), category="anxiety")
+        story.goal(f"goal-{n:04d}-b", weeks(n % 3), category="depression")
+        story.session(f"session-{n:04d}", weeks(n % 3 + 1), phq9=n % 28, gad7=n % 22)
+        events += story.events
+    ctx = Context(db=db)
+    projection.setup(ctx)
+    for start in range(0, len(events), 500):
+        write_batch(ctx, handle(projection, ctx, events[start:start + 500]))
+    january = clinic_month_id(CLINIC, "2025-01")
+    return {name: db[name].find_one({"_id": january}) for name in (CLINIC_MONTH, CLINIC_SPANS)}
+
+
+def test_a_month_document_does_not_grow_with_the_goals_of_the_month(other_db):
+    small, large = month_document(other_db, 20), month_document(other_db, 400)
+    assert (small[CLINIC_MONTH]["goals_set"], large[CLINIC_MONTH]["goals_set"]) == (40, 800)
+    for name in (CLINIC_MONTH, CLINIC_SPANS):
+        assert len(bson.encode(large[name])) <= len(bson.encode(small[name])) + 64  # a few wider numbers at most
+        assert len(large[name]["applied_offsets"]) == 4  # one per partition, never one per goal or session
+

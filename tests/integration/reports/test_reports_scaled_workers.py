@@ -2,8 +2,8 @@
 
 The clinic aggregates (``clinic_month``, ``clinic_spans``) are written from every
 partition, so the two workers update the same documents at once; each update is
-one atomic ``$inc`` guarded per event, so none is lost and none counts twice, and
-the documents equal a full replay.
+one atomic ``$inc`` guarded by its records' positions (one offset per partition),
+so none is lost and none counts twice, and the documents equal a full replay.
 """
 import contextlib
 

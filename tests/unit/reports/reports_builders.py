@@ -1,19 +1,26 @@
 """Builders of valid CloudEvents for the reports tests: a client's story, numbered per aggregate.
 
 Every event is checked against its registered schema, so a builder can never
-produce an event the goals or reminders services could not publish.
+produce an event the goals or reminders services could not publish. Each event
+also gets the Kafka position a consumer would read it at (the guard by position
+of the clinic aggregates needs one): its topic, the story's partition (one of its
+own unless given) and the next offset of that partition, in the order built.
 """
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
-from shared.events.envelope import CloudEvent
+from shared.events.envelope import CloudEvent, Position
 from shared.events.registry import event_type, upcast, validate
+from shared.events.topics import GOALS_EVENTS, REMINDERS_EVENTS
 from shared.projection import Context, write_batch
 
 JAN = datetime(2025, 1, 6, 10, 0, tzinfo=timezone.utc)
 SOURCE = "/therapy-goals/tests"
+_PARTITIONS = itertools.count(1000)  # a story's own partition, unless it is given one
+_OFFSETS: Counter = Counter()        # the last offset given per (topic, partition), for the whole test run
 
 
 def iso(moment: datetime) -> str:
@@ -23,17 +30,25 @@ def iso(moment: datetime) -> str:
 class Story:
     """The events of one client in one clinic, in the order they happen."""
 
-    def __init__(self, clinic: str = "clinic-a", client: str = "client-1", clinician: str = "clinician-1"):
+    def __init__(self, clinic: str = "clinic-a", client: str = "client-1", clinician: str = "clinician-1",
+                 partition: int | None = None):
         self.clinic, self.client, self.clinician = clinic, client, clinician
+        self.partition = next(_PARTITIONS) if partition is None else partition
         self.events: list[CloudEvent] = []
         self._sequence: Counter = Counter()
+
+    def _position(self, kind: str) -> Position:
+        topic = REMINDERS_EVENTS if kind.startswith("reminder-") else GOALS_EVENTS
+        _OFFSETS[(topic, self.partition)] += 1
+        return Position(topic, self.partition, _OFFSETS[(topic, self.partition)])
 
     def _event(self, kind: str, subject: str, data: dict, at: datetime) -> CloudEvent:
         version = event_type(kind).current_version
         validate(kind, version, data)
         self._sequence[subject] += 1
         event = CloudEvent(type=kind, source=SOURCE, subject=subject, schemaversion=version, clinicid=self.clinic,
-                           sequence=self._sequence[subject], partitionkey=self.client, data=data, time=iso(at))
+                           sequence=self._sequence[subject], partitionkey=self.client, data=data, time=iso(at),
+                           position=self._position(kind))
         self.events.append(event)
         return event
 

@@ -29,6 +29,7 @@ def test_an_old_version_is_decoded_at_the_current_version():
     event = decode(Record(json.dumps(golden("goal-created", 1)).encode(), []), PROJECTION)
 
     assert event.schemaversion == 2
+    assert event.position == ("goals-events", 0, 7)  # where it was read: the guard by position needs it
 
 
 def test_a_type_the_projection_does_not_handle_is_skipped_by_its_header_without_parsing():

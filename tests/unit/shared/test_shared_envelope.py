@@ -48,3 +48,14 @@ def test_unknown_attributes_are_ignored():
     raw = {**event().to_dict(), "traceparent": "00-abc"}
 
     assert from_json(json.dumps(raw).encode()) == event(id=raw["id"], time=raw["time"])
+
+
+def test_the_position_an_event_was_read_at_travels_with_it_but_never_in_the_envelope():
+    from shared.events.envelope import CloudEvent, Position, from_dict
+    event = CloudEvent(type="goal-created", source="/t", subject="g", schemaversion=1, clinicid="c", sequence=1,
+                       partitionkey="client", data={})
+    read = event.at(Position("goals-events", 2, 41))
+    assert read.position == ("goals-events", 2, 41) and read == event
+    assert "position" not in read.to_dict()
+    assert read.with_data({"x": 1}, 2).position == read.position
+    assert from_dict({**read.to_dict(), "position": ["forged", 0, 0]}).position is None
