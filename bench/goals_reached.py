@@ -12,8 +12,8 @@ throughput and p50/p99 latency of both and their ratio (target: reached >= 60%).
 
 `--shuffle` makes any client reach any goal on new connections: with several
 workers, a command then often lands on a worker whose stream cache is cold or
-behind, and pays a stream load (on FerretDB/SQLite a scan of the whole commits
-collection). Not a test: it prints figures.
+behind, and pays a stream load (an indexed read of the goal's commits). Not a
+test: it prints figures.
 """
 from __future__ import annotations
 
