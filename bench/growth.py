@@ -19,8 +19,9 @@ topic prefix of its own), then for each size:
      the freshness of every goal set: from its 201 to its first 200 from the
      reports API (bench/growth_load.py).
 
-It prints, per size and operation, p50 and p99, the raw store call's p50/p99
-and the application's share; then the targets (each p99 at the largest size
+It prints, per size and operation, p50 and p99, the p50 of the same request
+sent alone after the load (the service time without queueing), the raw store
+call's p50/p99 and the application's share of the unloaded time; then the targets (each p99 at the largest size
 within 1.5x of the smallest; freshness p99 under 1 s at every size) and
 whether each is met. It writes the table to artifacts/growth.md, the chart to
 artifacts/growth.png and every sample to artifacts/growth.json (`--redraw`
@@ -42,7 +43,7 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.admin import KafkaAdminClient
 
 from bench.goals_reached import free_port
-from bench.growth_load import COMMANDS, READS, Recorder, Workload, run, tokens_for_clinics
+from bench.growth_load import COMMANDS, READS, Recorder, Workload, one_at_a_time, run, tokens_for_clinics
 from bench.growth_raw import RawStore, time_each
 from bench.growth_report import SizeResult, chart, load, ms, save, table, targets
 from bench.growth_seed import MILESTONES_PER_GOAL, SESSIONS_PER_GOAL, seed
@@ -62,6 +63,7 @@ EVENTS_PER_GOAL = 1 + MILESTONES_PER_GOAL + SESSIONS_PER_GOAL
 CATCH_UP_TIMEOUT_S = 3600
 OPERATIONS = list(dict.fromkeys(COMMANDS)) + list(READS) + ["freshness"]
 RAW_REPEAT = 50
+UNLOADED_REPEAT = 10
 PREPARED_GOALS = 40  # milestones to reach while the load's first goals are being set
 
 
@@ -121,8 +123,9 @@ def measure(platform: Platform, settings: dict[str, Settings], size: int, events
     workload.prepare(PREPARED_GOALS)
     workload.recorder = Recorder()
     recorder = run(workload, seconds, rate)
+    unloaded = one_at_a_time(workload, OPERATIONS[:-1], UNLOADED_REPEAT)
     return SizeResult(size, events, dict(recorder.latencies), raw_timings, dict(recorder.failures),
-                      dict(recorder.statuses))
+                      dict(recorder.statuses), dict(unloaded.latencies))
 
 
 def platform_env(run_id: str) -> dict[str, str]:

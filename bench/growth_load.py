@@ -203,6 +203,19 @@ def run(workload: Workload, seconds: float, command_rate: float, workers: int = 
     return workload.recorder
 
 
+def one_at_a_time(workload: Workload, operations, repeat: int) -> Recorder:
+    """Each operation `repeat` times, one request at a time with nothing else sent: the service time alone."""
+    workload.recorder = Recorder()
+    workload.prepare(repeat)
+    for operation in operations:
+        for _ in range(repeat):
+            if operation == "create_goal":
+                workload.create_goal(time.perf_counter(), watch=False)
+            else:
+                _guarded(workload, operation, time.perf_counter())
+    return workload.recorder
+
+
 def _reader(workload: Workload, operation: str, until: float) -> None:
     while time.perf_counter() < until:
         _guarded(workload, operation, time.perf_counter())

@@ -149,22 +149,9 @@ def rebuild(run: str, count: int) -> tuple[float, int]:
         clean_up(settings)
 
 
-def say(text: str) -> None:
-    print(text, flush=True)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--events", type=int, default=int(os.environ.get("BENCH_EVENTS") or EVENTS),
-                        help=f"how many events for a-d (default {EVENTS:,})")
-    parser.add_argument("--rebuild-events", type=int,
-                        default=int(os.environ.get("BENCH_REBUILD_EVENTS") or REBUILD_EVENTS),
-                        help=f"how many events the rebuild (e) replays (default {REBUILD_EVENTS:,}; 0 skips it)")
-    parser.add_argument("--keep", action="store_true", help="keep the topic and databases afterwards")
-    args = parser.parse_args()
-    run = uuid.uuid4().hex[:8]
+def rate_against_ceiling(run: str, count: int, keep: bool) -> None:
+    """(a-d) The projector's rate and the ceiling's, over `count` events."""
     settings = Settings(service="bench", topic_prefix=f"bench{run}-", mongodb_db_prefix=f"bench{run}")
-    count = args.events
     projection, source = bench_projection()
     ensure_topics(settings, tuple(projection.topics) + (dead_letter_topic(projection.name),), partitions=3)
     say(f"projector benchmark: {count} events, 3 partitions, projection {projection.name!r} ({source})")
@@ -190,8 +177,27 @@ def main() -> None:
         differing = differing_documents(raw_db, watched[settings.database_name], projection.collections)
         say(f"  documents differing between b and d: {differing}")
     finally:
-        if not args.keep:
+        if not keep:
             clean_up(settings)
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=int(os.environ.get("BENCH_EVENTS") or EVENTS),
+                        help=f"how many events for a-d (default {EVENTS:,}; 0 skips them)")
+    parser.add_argument("--rebuild-events", type=int,
+                        default=int(os.environ.get("BENCH_REBUILD_EVENTS") or REBUILD_EVENTS),
+                        help=f"how many events the rebuild (e) replays (default {REBUILD_EVENTS:,}; 0 skips it)")
+    parser.add_argument("--keep", action="store_true", help="keep the topic and databases afterwards")
+    args = parser.parse_args()
+    run = uuid.uuid4().hex[:8]
+    projection, _ = bench_projection()
+    if args.events:
+        rate_against_ceiling(run, args.events, args.keep)
     if args.rebuild_events:
         seconds, read = rebuild(run, args.rebuild_events)
         say(f"  e. rebuild of {projection.name!r} from offset 0: {read:,} records in {seconds:.0f}s "
