@@ -3,6 +3,7 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PROFILE ?= dev
+BENCH_TIMEOUT ?= 3600
 
 .PHONY: up down test bench install infra browser token status clean
 
@@ -40,11 +41,12 @@ status:
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## bench: the benchmarks named by the issues; they print their figures
+## bench: every benchmark on servers of its own (profile "bench"); they print their figures (README: how long)
 bench: install
-	python3 deploy/infra.py up --profile bench >/dev/null
+	DOCSTORE_HEAP=$${DOCSTORE_HEAP:-10g} python3 deploy/infra.py up --profile bench >/dev/null
 	set -a; eval "$$(python3 deploy/infra.py env --profile bench)"; set +a; \
-	  $(PY) -m bench.projector && $(PY) -m bench.goals_reached; status=$$?; \
+	  timeout $(BENCH_TIMEOUT) $(PY) -m bench.projector && timeout $(BENCH_TIMEOUT) $(PY) -m bench.goals_reached \
+	  && timeout $(BENCH_TIMEOUT) $(PY) -m bench.growth; status=$$?; \
 	  python3 deploy/infra.py down --profile bench; exit $$status
 
 ## token: a local bearer token, e.g. make token ROLE=clinic_admin CLINIC=clinic-1

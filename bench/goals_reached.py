@@ -13,7 +13,7 @@ throughput and p50/p99 latency of both and their ratio (target: reached >= 60%).
 
 `--shuffle` makes any client reach any goal on new connections: with several
 workers, a command then often lands on a worker whose stream cache is cold or
-behind, and pays a stream load. `--other-commits N` first stores N commits of
+behind, and pays a stream load (an indexed read of the goal's commits). `--other-commits N` first stores N commits of
 other streams (other clinics' goals) directly, so stream loads run against a
 commits collection of a realistic size; `--cache-sizes` runs each configuration
 once per GOALS_STREAM_CACHE_SIZE (0: no cache). Not a test: it prints figures.

@@ -1,10 +1,10 @@
-"""Benchmark: the projector's rate next to the ceiling measured in the same run.
+"""Benchmark: the projector's rate next to the ceiling measured in the same run, and a full rebuild's time.
 
-    KAFKA_BOOTSTRAP_SERVERS=... MONGODB_URI=... python -m bench.projector [--events 200000]
+    KAFKA_BOOTSTRAP_SERVERS=... MONGODB_URI=... python -m bench.projector [--events 200000] [--rebuild-events 1000000]
 
-(or BENCH_EVENTS=2000 for a quick run). Generates N events (goal-created,
-milestone-reached, session-logged over N/100 clients of 20 clinics) into a fresh
-prefixed goals-events topic with 3 partitions, then measures:
+(or BENCH_EVENTS=2000 BENCH_REBUILD_EVENTS=10000 for a quick run). Generates N
+events (goal-created, milestone-reached, session-logged over N/100 clients of 20
+clinics) into a fresh prefixed goals-events topic with 3 partitions, then measures:
 
   a. raw consumption: kafka-python polls the whole topic and json-decodes each value;
   b. raw bulk writes of the same documents: the projection's changes as plain
@@ -16,16 +16,18 @@ prefixed goals-events topic with 3 partitions, then measures:
 
 Prints each rate, the ratio projector / ceiling (target >= 50%), how many update
 statements each side sent, and how many documents differ between b and d (0: the
-projector wrote exactly what applying each change once writes). Not a test.
+projector wrote exactly what applying each change once writes).
 
 The projector can beat the "ceiling": it combines a batch's changes to one
 document into one update and creates a document only when a query says it is
 missing, so it sends fewer statements than b's one upsert per change.
 
-Time on FerretDB 1.24 (SQLite): its queries use no index, not even on _id, so
-every write scans its collection and the run grows with the square of N (10,000
-events: ~17 min on 2 cores; 200,000: days). Without --events or BENCH_EVENTS it
-therefore runs 10,000 events on FerretDB, 200,000 elsewhere.
+  e. the rebuild: M events (default 1,000,000) published to a topic of their own,
+     then `shared.replay.rebuild` of the reports projection (what
+     `python -m services.reports.rebuild` runs) from offset 0 to completion: its
+     time and rate.
+
+Not a test: it prints figures.
 """
 from __future__ import annotations
 
@@ -41,19 +43,22 @@ from kafka.admin import KafkaAdminClient
 
 from pymongo import MongoClient
 
-from bench.projector_workload import UpdateStatements, bench_projection, differing_documents, generate, raw_operations
-from shared import consumer, kafka_clients, mongo
+from bench.projector_workload import (UpdateStatements, bench_projection, differing_documents, generate, raw_operations,
+                                      stream)
+from shared import consumer, kafka_clients, mongo, replay
 from shared.config import Settings
 from shared.events.topics import GOALS_EVENTS, dead_letter_topic, ensure_topics
 from shared.lifecycle import StopFlag
 from shared.worker import build_applier
 
 RAW_BATCH = 500
-FULL_RUN, FERRETDB_RUN = 200_000, 10_000
+EVENTS, REBUILD_EVENTS = 200_000, 1_000_000
 
 
-def publish(settings: Settings, events: list) -> float:
-    producer = kafka_clients.producer(settings, linger_ms=20, batch_size=512 * 1024)
+def publish(settings: Settings, events) -> float:
+    """Send the events (any iterable) to the goals topic as fast as the client goes; the seconds taken."""
+    producer = kafka_clients.producer(settings, acks=1, enable_idempotence=False, linger_ms=50,
+                                      batch_size=1024 * 1024)
     started = time.perf_counter()
     topic = settings.topic(GOALS_EVENTS)
     for event in events:
@@ -87,7 +92,7 @@ def raw_writes(db, operations: dict[str, list]) -> float:
     started = time.perf_counter()
     for name, ops in operations.items():
         for start in range(0, len(ops), RAW_BATCH):
-            db[name].bulk_write(ops[start:start + RAW_BATCH], ordered=True)
+            db[name].bulk_write(ops[start:start + RAW_BATCH])
     return time.perf_counter() - started
 
 
@@ -130,28 +135,23 @@ def clean_up(settings: Settings) -> None:
     admin.close()
 
 
-def default_count(settings: Settings) -> int:
-    """200,000, or 10,000 on FerretDB, whose unindexed writes make the run quadratic (days at 200,000)."""
-    if "ferretdbVersion" in mongo.connect(settings).admin.command("buildInfo"):
-        say(f"FerretDB: its writes scan whole collections, so {FULL_RUN:,} events would take days; running "
-            f"{FERRETDB_RUN:,} (set BENCH_EVENTS or --events to choose)")
-        return FERRETDB_RUN
-    return FULL_RUN
+def rebuild(run: str, count: int) -> tuple[float, int]:
+    """(e) Publish `count` events to a fresh topic, then time the reports projection's rebuild from offset 0."""
+    settings = Settings(service="bench", topic_prefix=f"bench{run}r-", mongodb_db_prefix=f"bench{run}r")
+    projection, _ = bench_projection()
+    ensure_topics(settings, tuple(projection.topics) + (dead_letter_topic(projection.name),), partitions=3)
+    try:
+        say(f"  e. rebuild: published {count:,} events in {publish(settings, stream(count)):.0f}s")
+        started = time.perf_counter()
+        read = replay.rebuild(projection, settings, mongo.database(settings), progress=lambda done, total: None)
+        return time.perf_counter() - started, read
+    finally:
+        clean_up(settings)
 
 
-def say(text: str) -> None:
-    print(text, flush=True)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--events", type=int, default=os.environ.get("BENCH_EVENTS"),
-                        help=f"how many events (default {FULL_RUN:,}; {FERRETDB_RUN:,} on FerretDB)")
-    parser.add_argument("--keep", action="store_true", help="keep the topic and databases afterwards")
-    args = parser.parse_args()
-    run = uuid.uuid4().hex[:8]
+def rate_against_ceiling(run: str, count: int, keep: bool) -> None:
+    """(a-d) The projector's rate and the ceiling's, over `count` events."""
     settings = Settings(service="bench", topic_prefix=f"bench{run}-", mongodb_db_prefix=f"bench{run}")
-    count = int(args.events or default_count(settings))
     projection, source = bench_projection()
     ensure_topics(settings, tuple(projection.topics) + (dead_letter_topic(projection.name),), partitions=3)
     say(f"projector benchmark: {count} events, 3 partitions, projection {projection.name!r} ({source})")
@@ -177,8 +177,31 @@ def main() -> None:
         differing = differing_documents(raw_db, watched[settings.database_name], projection.collections)
         say(f"  documents differing between b and d: {differing}")
     finally:
-        if not args.keep:
+        if not keep:
             clean_up(settings)
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=int(os.environ.get("BENCH_EVENTS") or EVENTS),
+                        help=f"how many events for a-d (default {EVENTS:,}; 0 skips them)")
+    parser.add_argument("--rebuild-events", type=int,
+                        default=int(os.environ.get("BENCH_REBUILD_EVENTS") or REBUILD_EVENTS),
+                        help=f"how many events the rebuild (e) replays (default {REBUILD_EVENTS:,}; 0 skips it)")
+    parser.add_argument("--keep", action="store_true", help="keep the topic and databases afterwards")
+    args = parser.parse_args()
+    run = uuid.uuid4().hex[:8]
+    projection, _ = bench_projection()
+    if args.events:
+        rate_against_ceiling(run, args.events, args.keep)
+    if args.rebuild_events:
+        seconds, read = rebuild(run, args.rebuild_events)
+        say(f"  e. rebuild of {projection.name!r} from offset 0: {read:,} records in {seconds:.0f}s "
+            f"({read / seconds:,.0f} events/s)")
 
 
 if __name__ == "__main__":

@@ -28,9 +28,19 @@ def bench_projection() -> tuple[Projection, str]:
 
 def generate(count: int) -> list[CloudEvent]:
     """`count` events of count/100 clients, interleaved; each client's events in stream order."""
+    return list(stream(count))
+
+
+def stream(count: int):
+    """The events of `generate`, one at a time (a million need not be in memory at once)."""
     clients = [_Client(n) for n in range(-(-count // EVENTS_PER_CLIENT))]
-    events = [client.event(step) for step in range(EVENTS_PER_CLIENT) for client in clients]
-    return events[:count]
+    made = 0
+    for step in range(EVENTS_PER_CLIENT):
+        for client in clients:
+            if made == count:
+                return
+            yield client.event(step)
+            made += 1
 
 
 class _Client:

@@ -40,6 +40,20 @@ def commit_id(stream_id: str, first_version: int) -> str:
     return f"{stream_id}:{first_version:010d}"
 
 
+def commit_document(stream_id: str, expected_version: int, events: list[CloudEvent], published: bool = False) -> dict:
+    """The stored commit of `events` after `expected_version` (unpublished unless said otherwise)."""
+    return {
+        "_id": commit_id(stream_id, expected_version + 1),
+        "stream_id": stream_id,
+        "first_version": expected_version + 1,
+        "last_version": expected_version + len(events),
+        "clinic_id": events[0].clinicid,
+        "events": [event.to_dict() for event in events],
+        "published": published,
+        "committed_at": datetime.now(timezone.utc),
+    }
+
+
 class EventStore:
     def __init__(self, db: Database):
         self.commits = db[COMMITS]
@@ -59,16 +73,7 @@ class EventStore:
         if sequences != list(range(expected_version + 1, expected_version + 1 + len(events))):
             raise ValueError(f"events must be numbered from {expected_version + 1}: {sequences}")
         try:
-            self.commits.insert_one({
-                "_id": commit_id(stream_id, expected_version + 1),
-                "stream_id": stream_id,
-                "first_version": expected_version + 1,
-                "last_version": expected_version + len(events),
-                "clinic_id": events[0].clinicid,
-                "events": [event.to_dict() for event in events],
-                "published": False,
-                "committed_at": datetime.now(timezone.utc),
-            })
+            self.commits.insert_one(commit_document(stream_id, expected_version, events))
         except DuplicateKeyError:
             raise ConcurrencyConflict(stream_id) from None
 
