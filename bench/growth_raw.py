@@ -16,8 +16,9 @@ from pymongo import ASCENDING, DESCENDING
 
 from bench.growth_seed import Population
 from services.goals.adapters.read_model import GOAL_INDEX
-from services.reports.documents import CLIENT_SUMMARY, GOAL_PROGRESS, client_summary_id, goal_progress_id
-from services.reports.read.clinic import SUMMARY_FIELDS
+from services.reports.documents import (CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, GOAL_PROGRESS, PROJECTOR_BOOKKEEPING,
+                                        client_summary_id, clinic_month_id, goal_progress_id)
+from services.reports.domain.months import month_index, month_name
 from shared.eventstore import COMMITS
 
 RAW_STREAM_PREFIX = "bench-raw-"
@@ -71,7 +72,11 @@ class RawStore:
         list(self.reports_db[GOAL_PROGRESS].find({"_id": {"$in": ids}}))
 
     def clinic_report(self) -> None:
-        list(self.reports_db[CLIENT_SUMMARY].find({"clinic_id": Population.clinic(self._number())}, SUMMARY_FIELDS))
+        """The store's part of the default clinic report: twelve months of the clinic's aggregates, by _id."""
+        last = month_index(datetime.now(timezone.utc).strftime("%Y-%m"))
+        ids = [clinic_month_id(Population.clinic(self._number()), month_name(index)) for index in range(last - 11, last + 1)]
+        for collection in (CLINIC_MONTH, CLINIC_SPANS):
+            list(self.reports_db[collection].find({"_id": {"$in": ids}}, PROJECTOR_BOOKKEEPING))
 
     def clean_up(self) -> None:
         self.goals_db[COMMITS].delete_many({"_id": {"$in": self.inserted}})
