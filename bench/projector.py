@@ -43,8 +43,8 @@ from kafka.admin import KafkaAdminClient
 
 from pymongo import MongoClient
 
-from bench.projector_workload import (UpdateStatements, bench_projection, differing_documents, generate, raw_operations,
-                                      stream)
+from bench.projector_workload import (UpdateStatements, representative_projection, bench_projection, differing_documents,
+                                      generate, raw_operations, stream)
 from shared import consumer, kafka_clients, mongo, replay
 from shared.config import Settings
 from shared.events.topics import GOALS_EVENTS, dead_letter_topic, ensure_topics
@@ -128,7 +128,7 @@ def projector(settings: Settings, db, projection, count: int) -> float:
 
 def clean_up(settings: Settings) -> None:
     client = mongo.connect(settings)
-    for suffix in ("", "_raw"):
+    for suffix in ("", "_raw", "_reports"):
         client.drop_database(settings.database_name + suffix)
     admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
     admin.delete_topics([name for name in admin.list_topics() if name.startswith(settings.topic_prefix)])
@@ -150,11 +150,21 @@ def rebuild(run: str, count: int) -> tuple[float, int]:
 
 
 def rate_against_ceiling(run: str, count: int, keep: bool) -> None:
-    """(a-d) The projector's rate and the ceiling's, over `count` events."""
+    """(a-e) The runtime's rate and the ceiling's over `count` events, then the reports projector's own rate.
+
+    The ceiling needs the changes as plain bulk operations computed without a store,
+    so a-d run a representative projection (per-goal and per-client documents with
+    counters and series). The reports projection reads what it has stored (a client's
+    log, its aggregates' positions), so it is measured on its own, on the same events.
+    """
     settings = Settings(service="bench", topic_prefix=f"bench{run}-", mongodb_db_prefix=f"bench{run}")
-    projection, source = bench_projection()
-    ensure_topics(settings, tuple(projection.topics) + (dead_letter_topic(projection.name),), partitions=3)
-    say(f"projector benchmark: {count} events, 3 partitions, projection {projection.name!r} ({source})")
+    projection = representative_projection()
+    reports, source = bench_projection()
+    topics = tuple(projection.topics) + tuple(reports.topics)
+    ensure_topics(settings, tuple(dict.fromkeys(topics)) + (dead_letter_topic(projection.name),
+                                                          dead_letter_topic(reports.name)), partitions=3)
+    say(f"projector benchmark: {count} events, 3 partitions; a-d: the runtime with a representative projection, "
+        f"e: {reports.name!r} ({source})")
     try:
         events = generate(count)
         say(f"  published in {publish(settings, events):.1f}s")
@@ -167,8 +177,7 @@ def rate_against_ceiling(run: str, count: int, keep: bool) -> None:
         ceiling = count / (consume_s + write_s)
         say(f"  c. ceiling (a + b):                 {ceiling:>9,.0f} events/s")
         statements = UpdateStatements()
-        watched = MongoClient(settings.mongodb_uri, event_listeners=[statements], tz_aware=True, retryWrites=False,
-                              socketTimeoutMS=60_000)
+        watched = MongoClient(settings.mongodb_uri, event_listeners=[statements], tz_aware=True, retryWrites=False)
         project_s = projector(settings, watched[settings.database_name], projection, count)
         say(f"  d. projector (shared.consumer):     {count / project_s:>9,.0f} events/s  ({project_s:.1f}s, "
             f"{statements.count} update statements)")
@@ -176,6 +185,10 @@ def rate_against_ceiling(run: str, count: int, keep: bool) -> None:
         raw_db = mongo.connect(settings)[settings.database_name + "_raw"]
         differing = differing_documents(raw_db, watched[settings.database_name], projection.collections)
         say(f"  documents differing between b and d: {differing}")
+        reports_db = mongo.connect(settings)[settings.database_name + "_reports"]
+        reports_s = projector(settings, reports_db, reports, count)
+        say(f"  e. the reports projector:           {count / reports_s:>9,.0f} events/s  ({reports_s:.1f}s), "
+            f"{count / reports_s / ceiling:.0%} of the ceiling")
     finally:
         if not keep:
             clean_up(settings)

@@ -23,7 +23,7 @@ def bench_projection() -> tuple[Projection, str]:
         from services.reports.projection import reports_projection
         return reports_projection(), "services.reports.projection"
     except ImportError:
-        return _representative(), "bench's representative projection"
+        return representative_projection(), "bench's representative projection"
 
 
 def generate(count: int) -> list[CloudEvent]:
@@ -116,7 +116,7 @@ def _raw(change):
     return UpdateMany(change.filter, change.update)
 
 
-def _representative() -> Projection:
+def representative_projection() -> Projection:
     """Per-goal and per-client documents with counters and series, like a reports projection."""
     def goal_created(event, ctx):
         return [Upsert("goals", event.subject, {"$set": {"client_id": event.partitionkey, "status": "active"}}),
