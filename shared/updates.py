@@ -35,17 +35,19 @@ def combine(first: dict, then: dict) -> dict | None:
 
 
 def _check_paths(first: dict, then: dict) -> None:
+    """Refuse a path written by two operators, or one inside another (linear in the paths: by their ancestors)."""
     written = {path: op for op, fields in first.items() for path in fields}
+    inside = {ancestor for path in written for ancestor in _ancestors(path)}
     for op, fields in then.items():
         for path in fields:
-            if written.get(path, op) != op:
-                raise _NotCombinable
-            if any(_nested(path, other) for other in written if other != path):
+            if written.get(path, op) != op or path in inside or any(a in written for a in _ancestors(path)):
                 raise _NotCombinable
 
 
-def _nested(path: str, other: str) -> bool:
-    return path.startswith(other + ".") or other.startswith(path + ".")
+def _ancestors(path: str) -> list[str]:
+    """'a.b.c' -> ['a', 'a.b']."""
+    parts = path.split(".")
+    return [".".join(parts[:n]) for n in range(1, len(parts))]
 
 
 def _combine_operator(op: str, first: dict, then: dict) -> dict:

@@ -31,8 +31,7 @@ from datetime import datetime
 from services.reports.domain.goals import counts_as_achieved, counts_as_real
 from services.reports.domain.measures import GAD7, PHQ9
 from services.reports.domain.months import month_end
-from services.reports.domain.outcome import client_outcome, entries_before
-from services.reports.domain.series import add_entry, series_entry
+from services.reports.domain.outcome import client_outcome
 
 MONTH, SPAN = "month", "span"
 OPEN = "open"
@@ -48,29 +47,20 @@ def month_of_instant(at: str) -> str:
 
 def contributions(log: Iterable[Mapping]) -> Counter:
     """{(kind, month, path): count} that the client's log adds to its clinic's aggregates."""
-    goals, sessions, phq9, gad7 = _fold(log)
-    counts: Counter = Counter()
-    real = [goal for goal in goals.values() if counts_as_real(goal["lifecycle"])]
-    for goal in real:
-        _count_goal(counts, "goals_set", goal["category"], goal["at"])
-        if goal["achieved_at"] is not None:
-            _count_goal(counts, "goals_achieved", goal["category"], goal["achieved_at"])
-    for session in sessions:
-        counted = "sessions_missed" if session["missed"] else "sessions_attended"
-        counts[(MONTH, month_of_instant(session["at"]), counted)] += 1
-    seen = sorted({month_of_instant(session["at"]) for session in sessions})
-    for month, until in spans(seen):
-        counts[(MONTH, month, "clients_seen")] += 1
-        counts[(SPAN, month, f"seen.{until}")] += 1
-    measured = sorted({month_of_instant(entry["at"]) for entry in phq9 + gad7})
-    scopes = [ALL] + sorted({goal["category"] for goal in real})
-    for month, until in spans(measured):
-        flags = outcome_flags(entries_before(phq9, month_end(month)), entries_before(gad7, month_end(month)))
-        for scope in scopes:
-            for flag in OUTCOME_FLAGS if scope == ALL else CATEGORY_FLAGS:
-                if flags[flag]:
-                    counts[(SPAN, month, f"outcomes.{until}.{scope}.{flag}")] += 1
-    return counts
+    return _Fold(log).counts()
+
+
+def event_delta(before: Iterable[Mapping], entry: Mapping) -> dict:
+    """The increments the log entry makes after the log `before`: the change of the whole log's contributions.
+
+    The log is folded once. A session (most of a client's events) is counted over the
+    months it can change only, so its cost does not grow with the client's months.
+    """
+    fold = _Fold(before)
+    session_month = month_of_instant(entry["at"]) if entry["type"] == "session" else None
+    earlier = fold.counts(session_month)
+    fold.add(entry)
+    return delta(earlier, fold.counts(session_month))
 
 
 def delta(before: Counter, after: Counter) -> dict:
@@ -85,8 +75,8 @@ def spans(months: list[str]) -> list[tuple[str, str]]:
 
 
 def outcome_flags(phq9: list[dict], gad7: list[dict]) -> dict[str, bool]:
-    """The client's outcome as the clinic counts it (outcome totals of docs/reports.md)."""
-    outcome = client_outcome(phq9, gad7)
+    """The client's outcome as the clinic counts it (outcome totals of docs/reports.md); series in time order."""
+    outcome = client_outcome(phq9, gad7, in_time_order=True)
     paired = bool(outcome["has_paired_scores"])
     return {"measured": True, "paired": paired,
             "improved": paired and bool(outcome["reliable_improvement"]),
@@ -95,23 +85,64 @@ def outcome_flags(phq9: list[dict], gad7: list[dict]) -> dict[str, bool]:
             "recovered": paired and outcome["recovery"] is True}
 
 
-def _fold(log: Iterable[Mapping]) -> tuple[dict, list, list, list]:
-    """The client's goals (with when first achieved), sessions and PHQ-9/GAD-7 series after the log."""
-    goals: dict[str, dict] = {}
-    sessions, phq9, gad7 = [], [], []
-    for entry in log:
+class _Fold:
+    """The client's goals (with when first achieved), sessions and PHQ-9/GAD-7 series after a log."""
+
+    def __init__(self, log: Iterable[Mapping]):
+        self.goals: dict[str, dict] = {}
+        self.sessions: list[Mapping] = []
+        self.series: dict[str, dict[datetime, dict]] = {PHQ9: {}, GAD7: {}}
+        for entry in log:
+            self.add(entry)
+
+    def add(self, entry: Mapping) -> None:
         if entry["type"] == "goal":
-            goals[entry["goal"]] = {**entry, "achieved_at": None}
-            _achieve(goals[entry["goal"]], entry)
-        elif entry["type"] == "status" and entry["goal"] in goals:  # a change of an unknown goal is a stub
-            goal = goals[entry["goal"]]
-            goal.update(lifecycle=entry["lifecycle"], achievement=entry["achievement"])
+            self.goals[entry["goal"]] = {**entry, "achieved_at": None}
+            _achieve(self.goals[entry["goal"]], entry)
+        elif entry["type"] == "status" and entry["goal"] in self.goals:  # a change of an unknown goal is a stub
+            goal = self.goals[entry["goal"]] = {**self.goals[entry["goal"]], "lifecycle": entry["lifecycle"],
+                                                "achievement": entry["achievement"]}
             _achieve(goal, entry)
         elif entry["type"] == "session":
-            sessions.append(entry)
-            phq9 = _measure(phq9, PHQ9, entry)
-            gad7 = _measure(gad7, GAD7, entry)
-    return goals, sessions, phq9, gad7
+            self.sessions.append(entry)
+            for measure, entries in self.series.items():
+                if entry.get(measure) is not None:  # a later entry at the same instant replaces (series.add_entry)
+                    entries[datetime.fromisoformat(entry["at"])] = {"at": entry["at"], "score": entry[measure]}
+
+    def counts(self, session_month: str | None = None) -> Counter:
+        """The contributions; with `session_month`, only the counts a session logged in that month can change.
+
+        Those are the counts of the months from the earlier of the client's last month
+        seen and last month measured before it (whose spans the session may end) on:
+        the outcomes of earlier months are as of their month's end, which it is not before.
+        """
+        phq9, gad7 = ([entries[at] for at in sorted(entries)] for entries in self.series.values())
+        seen = sorted({month_of_instant(session["at"]) for session in self.sessions})
+        measured = sorted({month_of_instant(entry["at"]) for entry in phq9 + gad7})
+        floor = "" if session_month is None else min(
+            max([month for month in months if month < session_month], default=session_month)
+            for months in (seen, measured))
+        counts: Counter = Counter()
+        real = [goal for goal in self.goals.values() if counts_as_real(goal["lifecycle"])]
+        for goal in real:
+            _count_goal(counts, "goals_set", goal["category"], goal["at"])
+            if goal["achieved_at"] is not None:
+                _count_goal(counts, "goals_achieved", goal["category"], goal["achieved_at"])
+        for session in self.sessions:
+            counted = "sessions_missed" if session["missed"] else "sessions_attended"
+            counts[(MONTH, month_of_instant(session["at"]), counted)] += 1
+        for month, until in spans(seen):
+            counts[(MONTH, month, "clients_seen")] += 1
+            counts[(SPAN, month, f"seen.{until}")] += 1
+        scopes = [ALL] + sorted({goal["category"] for goal in real})
+        outcome_spans = [(month, until) for month, until in spans(measured) if month >= floor]
+        outcomes = _outcomes_by_month([month for month, _ in outcome_spans], phq9, gad7)
+        for (month, until), flags in zip(outcome_spans, outcomes):
+            for scope in scopes:
+                for flag in OUTCOME_FLAGS if scope == ALL else CATEGORY_FLAGS:
+                    if flags[flag]:
+                        counts[(SPAN, month, f"outcomes.{until}.{scope}.{flag}")] += 1
+        return Counter({key: count for key, count in counts.items() if key[1] >= floor}) if floor else counts
 
 
 def _achieve(goal: dict, entry: Mapping) -> None:
@@ -122,9 +153,17 @@ def _achieve(goal: dict, entry: Mapping) -> None:
             goal["achieved_at"] = entry["at"]
 
 
-def _measure(series: list[dict], measure: str, session: Mapping) -> list[dict]:
-    score = session.get(measure)
-    return series if score is None else add_entry(series, series_entry(measure, session["at"], score))
+def _outcomes_by_month(months: list[str], phq9: list[dict], gad7: list[dict]) -> list[dict[str, bool]]:
+    """The outcome flags as of each month's end (months sorted, series in time order): one walk of each series."""
+    taken = {PHQ9: 0, GAD7: 0}
+    flags = []
+    for month in months:
+        end = month_end(month)
+        for measure, entries in ((PHQ9, phq9), (GAD7, gad7)):
+            while taken[measure] < len(entries) and datetime.fromisoformat(entries[taken[measure]]["at"]) < end:
+                taken[measure] += 1
+        flags.append(outcome_flags(phq9[:taken[PHQ9]], gad7[:taken[GAD7]]))
+    return flags
 
 
 def _count_goal(counts: Counter, name: str, category: str, at: str) -> None:

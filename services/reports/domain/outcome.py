@@ -11,7 +11,6 @@ Pure functions, standard library only.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 
 from . import change
 from .series import summarise_series
@@ -19,17 +18,24 @@ from .series import summarise_series
 MIN_MEASUREMENTS = 2
 
 
-def paired_totals(series: Sequence[Mapping]) -> tuple[int | None, int | None]:
-    """(first score, latest score) of a series taken at least twice, else (None, None)."""
-    summary = summarise_series(series)
-    if summary["count"] < MIN_MEASUREMENTS:
+def paired_totals(series: Sequence[Mapping], in_time_order: bool = False) -> tuple[int | None, int | None]:
+    """(first score, latest score) of a series taken at least twice, else (None, None).
+
+    The stored order is not trusted unless the caller says the series is in time order.
+    """
+    if in_time_order:
+        count, first, latest = len(series), series[0] if series else None, series[-1] if series else None
+    else:
+        summary = summarise_series(series)
+        count, first, latest = summary["count"], summary["first"], summary["latest"]
+    if count < MIN_MEASUREMENTS:
         return None, None
-    return summary["first"]["score"], summary["latest"]["score"]
+    return first["score"], latest["score"]
 
 
-def client_outcome(phq9: Sequence[Mapping], gad7: Sequence[Mapping]) -> dict:
+def client_outcome(phq9: Sequence[Mapping], gad7: Sequence[Mapping], in_time_order: bool = False) -> dict:
     """Reliable improvement / deterioration, recovery and reliable recovery of one client."""
-    scores = (*paired_totals(phq9), *paired_totals(gad7))
+    scores = (*paired_totals(phq9, in_time_order), *paired_totals(gad7, in_time_order))
     return {
         "has_paired_scores": change.has_paired_scores(*scores),
         "reliable_improvement": change.reliable_improvement(*scores),
@@ -37,11 +43,6 @@ def client_outcome(phq9: Sequence[Mapping], gad7: Sequence[Mapping]) -> dict:
         "recovery": change.recovery(*scores),
         "reliable_recovery": change.reliable_recovery(*scores),
     }
-
-
-def entries_before(series: Sequence[Mapping], end: datetime) -> list[dict]:
-    """The entries measured strictly before `end` (an aware datetime)."""
-    return [dict(entry) for entry in series if datetime.fromisoformat(entry["at"]) < end]
 
 
 def share(part: int, whole: int) -> float | None:

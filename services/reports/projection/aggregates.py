@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from shared.events.envelope import CloudEvent
 from shared.projection import BY_POSITION, Context, Upsert
 from services.reports.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, client_summary_id, clinic_month_id
-from services.reports.domain.contributions import MONTH, contributions, delta
+from services.reports.domain.contributions import MONTH, event_delta
 
 COLLECTION_OF = {MONTH: CLINIC_MONTH}
 LOGGED = frozenset({"goal-created", "goal-status-changed", "session-logged"})
@@ -62,7 +62,7 @@ def aggregate_changes(event: CloudEvent, ctx: Context | None, summary_id: str, e
     before = preceding_entries(ctx, summary_id, entry)
     if before is None:
         return []
-    changed = delta(contributions(before), contributions([*before, entry]))
+    changed = event_delta(before, entry)
     by_document: dict[tuple[str, str], dict] = defaultdict(dict)
     for (kind, month, path), amount in changed.items():
         by_document[(COLLECTION_OF.get(kind, CLINIC_SPANS), month)][path] = amount

@@ -1,8 +1,10 @@
 """The clinic aggregates: what a client's log contributes, event deltas that add up, and the clinic view over them."""
+import random
 from collections import Counter
+from datetime import datetime, timedelta, timezone
 
 from services.reports.domain.months import month_range
-from services.reports.domain.contributions import MONTH, contributions, delta
+from services.reports.domain.contributions import MONTH, contributions, delta, event_delta
 from services.reports.read.clinic import clinic_view
 
 
@@ -29,7 +31,7 @@ def aggregates(*logs) -> tuple[list[dict], list[dict]]:
     months, spans = {}, {}
     for log in logs:
         for n in range(len(log)):
-            for (kind, month, path), amount in delta(contributions(log[:n]), contributions(log[:n + 1])).items():
+            for (kind, month, path), amount in event_delta(log[:n], log[n]).items():
                 document = (months if kind == MONTH else spans).setdefault(month, {"month": month})
                 *parents, leaf = path.split(".")
                 for name in parents:
@@ -105,3 +107,38 @@ def test_the_deltas_of_every_event_add_up_to_the_whole_logs_contribution():
     for n in range(len(log)):
         total.update(delta(contributions(log[:n]), contributions(log[:n + 1])))
     assert {key: count for key, count in total.items() if count} == dict(contributions(log))
+
+
+LIFECYCLES = ("proposed", "active", "on-hold", "completed", "cancelled", "entered-in-error")
+ACHIEVEMENTS = ("in-progress", "improving", "worsening", "no-change", "achieved", "sustaining", "not-achieved",
+                "no-progress", "not-attainable")
+
+
+def random_log(rng: random.Random) -> list[dict]:
+    """Goals, status changes (some of unknown goals) and sessions over 14 months, in any time order."""
+    log, goals = [], []
+
+    def at() -> str:
+        moment = datetime(2024, 1, 1, tzinfo=timezone.utc) + timedelta(days=rng.randint(0, 420),
+                                                                        seconds=rng.choice((0, 1, 3600)))
+        return moment.isoformat().replace("+00:00", "Z")
+    for n in range(rng.randint(1, 40)):
+        draw = rng.random()
+        if draw < 0.15 or (not goals and draw < 0.3):
+            goals.append(f"goal-{n}")
+            log.append(goal(goals[-1], at(), rng.choice(("anxiety", "mood")), rng.choice(LIFECYCLES),
+                            rng.choice(ACHIEVEMENTS)))
+        elif draw < 0.3:
+            log.append(status(rng.choice([*goals, "unknown"]), at(), rng.choice(LIFECYCLES), rng.choice(ACHIEVEMENTS)))
+        else:
+            log.append(session(at(), rng.random() < 0.2, rng.choice((None, rng.randint(0, 27))),
+                               rng.choice((None, rng.randint(0, 21)))))
+    return log
+
+
+def test_an_events_delta_computed_over_the_months_it_can_change_equals_the_change_of_the_whole_logs_contributions():
+    rng = random.Random(20240229)
+    for _ in range(400):
+        log = random_log(rng)
+        for n in range(len(log)):
+            assert event_delta(log[:n], log[n]) == delta(contributions(log[:n]), contributions(log[:n + 1]))
