@@ -81,7 +81,7 @@ def relay_once(store: Outbox, producer, topic_name=lambda name: name, batch: int
     return count
 
 
-def run(store: Outbox, producer, stop, topic_name=lambda name: name, idle_sleep: float = 0.2) -> None:
+def run(store: Outbox, producer, stop, topic_name=lambda name: name, idle_sleep: float = 0.05) -> None:
     """Relay until `stop()` is true; Kafka and store outages are waited out with backoff."""
     backoff = 0.5
     while not stop():
