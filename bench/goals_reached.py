@@ -34,10 +34,10 @@ from pathlib import Path
 
 import requests
 
-from shared import mongo
-from shared.auth import mint_token
-from shared.config import Settings
-from shared.eventstore import COMMITS, commit_id
+from shared.store import mongo
+from shared.web.auth import mint_token
+from shared.runtime.config import Settings
+from shared.store.eventstore import COMMITS, commit_id
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret-" + "b" * 40

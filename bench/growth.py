@@ -50,10 +50,10 @@ from bench.growth_seed import MILESTONES_PER_GOAL, SESSIONS_PER_GOAL, seed
 from deploy.processes import Platform
 from services.reminders.projection import NAME as REMINDERS_PROJECTOR
 from services.reports.projection import NAME as REPORTS_PROJECTOR
-from shared import mongo
-from shared.auth import mint_token
-from shared.config import Settings
-from shared.events.topics import GOALS_EVENTS, REMINDERS_EVENTS, ensure_topics
+from shared.store import mongo
+from shared.web.auth import mint_token
+from shared.runtime.config import Settings
+from shared.messaging.topics import GOALS_EVENTS, REMINDERS_EVENTS, ensure_topics
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"

@@ -27,10 +27,10 @@ from services.goals.adapters.streams import Streams
 from services.goals.domain import codec
 from services.goals.domain import goal as goals
 from services.goals.domain import session as sessions
-from shared import kafka_clients
-from shared.events.topics import GOALS_EVENTS
-from shared.eventstore import COMMITS, commit_document
-from shared.relay import STRUCTURED
+from shared.messaging import kafka_clients
+from shared.messaging.topics import GOALS_EVENTS
+from shared.store.eventstore import COMMITS, commit_document
+from shared.messaging.relay import STRUCTURED
 
 CLINICS = 10
 GOALS_PER_CLIENT = 2

@@ -11,7 +11,7 @@ clinics) into a fresh prefixed goals-events topic with 3 partitions, then measur
      UpdateOne/UpdateMany upserts (no guard, no runtime), bulk_write in batches of 500;
   c. the ceiling: N / (time a + time b);
   d. the projector: the reports projection (services.reports.projection) through
-     shared.consumer (BatchApplier, real consumer group from offset 0) until all N
+     shared.messaging.consumer (BatchApplier, real consumer group from offset 0) until all N
      are applied.
 
 Prints each rate, the ratio projector / ceiling (target >= 50%), how many update
@@ -23,7 +23,7 @@ document into one update and creates a document only when a query says it is
 missing, so it sends fewer statements than b's one upsert per change.
 
   e. the rebuild: M events (default 1,000,000) published to a topic of their own,
-     then `shared.replay.rebuild` of the reports projection (what
+     then `shared.messaging.replay.rebuild` of the reports projection (what
      `python -m services.reports.rebuild` runs) from offset 0 to completion: its
      time and rate.
 
@@ -45,11 +45,12 @@ from pymongo import MongoClient
 
 from bench.projector_workload import (UpdateStatements, representative_projection, bench_projection, differing_documents,
                                       generate, raw_operations, stream)
-from shared import consumer, kafka_clients, mongo, replay
-from shared.config import Settings
-from shared.events.topics import GOALS_EVENTS, dead_letter_topic, ensure_topics
-from shared.lifecycle import StopFlag
-from shared.worker import build_applier
+from shared.messaging import consumer, kafka_clients, replay
+from shared.store import mongo
+from shared.runtime.config import Settings
+from shared.messaging.topics import GOALS_EVENTS, dead_letter_topic, ensure_topics
+from shared.runtime.lifecycle import StopFlag
+from shared.runtime.worker import build_applier
 
 RAW_BATCH = 500
 EVENTS, REBUILD_EVENTS = 200_000, 1_000_000
@@ -111,7 +112,7 @@ class StopWhenApplied:
 
 
 def projector(settings: Settings, db, projection, count: int) -> float:
-    """(d) The projection through shared.consumer, a real consumer group from offset 0."""
+    """(d) The projection through shared.messaging.consumer, a real consumer group from offset 0."""
     producer = kafka_clients.producer(settings)
     stop = StopFlag()
     applier = StopWhenApplied(build_applier(projection, settings, db, producer), count, stop)
@@ -179,7 +180,7 @@ def rate_against_ceiling(run: str, count: int, keep: bool) -> None:
         statements = UpdateStatements()
         watched = MongoClient(settings.mongodb_uri, event_listeners=[statements], tz_aware=True, retryWrites=False)
         project_s = projector(settings, watched[settings.database_name], projection, count)
-        say(f"  d. projector (shared.consumer):     {count / project_s:>9,.0f} events/s  ({project_s:.1f}s, "
+        say(f"  d. projector (shared.messaging.consumer):     {count / project_s:>9,.0f} events/s  ({project_s:.1f}s, "
             f"{statements.count} update statements)")
         say(f"  ratio projector / ceiling: {count / project_s / ceiling:.0%} (target >= 50%)")
         raw_db = mongo.connect(settings)[settings.database_name + "_raw"]

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 from pymongo import UpdateMany, UpdateOne
 from pymongo.monitoring import CommandListener
 
-from shared.events.envelope import CloudEvent
-from shared.events.topics import GOALS_EVENTS
-from shared.projection import Context, InsertIfAbsent, Projection, Upsert
+from shared.contract.envelope import CloudEvent
+from shared.messaging.topics import GOALS_EVENTS
+from shared.store.projection import Context, InsertIfAbsent, Projection, Upsert
 
 EVENTS_PER_CLIENT = 100
 GOAL_AT = (0, 30, 60)            # a client's 1st, 31st and 61st events create its goals

@@ -23,10 +23,10 @@ from datetime import datetime, timedelta, timezone
 
 import bson
 
-from shared import mongo
-from shared.auth import mint_token
-from shared.config import Settings
-from shared.projection import Context, write_batch
+from shared.store import mongo
+from shared.web.auth import mint_token
+from shared.runtime.config import Settings
+from shared.store.projection import Context, write_batch
 from services.reports.app import create_app
 from services.reports.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, clinic_month_id
 from services.reports.domain.months import month_range

@@ -1,2 +1,10 @@
-"""What every service needs once: the event contract, the Kafka and Mongo runtime,
-auth, configuration, logging, errors, health and metrics."""
+"""What every service needs once, grouped by concern:
+
+- ``contract``: the event contract (CloudEvents envelope, schemas per type and version, upcasters, coded values,
+  partner views);
+- ``domain``: pure rules more than one service's domain applies (the domain error base, practice RRULEs);
+- ``messaging``: the Kafka runtime (clients, topics, relay, consumer loop, offsets, dead letters, replay);
+- ``store``: MongoDB (connections, the event store, declared indexes and query shapes, the projection writer);
+- ``web``: the edge of every API (app base, auth, errors, health, query conventions);
+- ``runtime``: the process (settings, lifecycle, logs, metrics, the projection worker).
+"""

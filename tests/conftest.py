@@ -2,8 +2,8 @@
 
 Every query the product code sends during the session, in this process and in the
 services the tests start as processes (they inherit MONGODB_QUERY_SHAPES_DIR), is
-recorded by shape (shared.queryshapes); the session fails if one of them is not
-declared with an index that serves it (shared.indexes, services/<service>/indexes.py).
+recorded by shape (shared.store.queryshapes); the session fails if one of them is not
+declared with an index that serves it (shared.store.indexes, services/<service>/indexes.py).
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from operator import add
 
 import pytest
 
-from shared import indexes, queryshapes
-from shared.config import Settings
+from shared.store import indexes, queryshapes
+from shared.runtime.config import Settings
 from tests import infra
 
 QUERY_SHAPES = os.environ[queryshapes.ENV] = tempfile.mkdtemp(prefix="query-shapes-")
@@ -33,7 +33,7 @@ def pytest_sessionfinish(session, exitstatus):
     if problems:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
-            reporter.write_sep("=", "queries without a declared index (declare them: shared/indexes.py)", red=True)
+            reporter.write_sep("=", "queries without a declared index (declare them: shared/store/indexes.py)", red=True)
             for line in problems:
                 reporter.write_line(line)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -112,7 +112,7 @@ def running_platform(base_env, tmp_path_factory):
 @pytest.fixture
 def token():
     """token(role="clinician", clinic_id=..., sub=...) -> 'Bearer ...' for the e2e platform's secret."""
-    from shared.auth import mint_token
+    from shared.web.auth import mint_token
 
     def make(role: str = "clinician", clinic_id: str | None = None, sub: str = "clinician-1") -> str:
         return "Bearer " + mint_token(E2E_JWT_SECRET, sub=sub, clinic_id=clinic_id or "clinic-e2e", role=role)

@@ -7,14 +7,16 @@ import time
 
 from kafka.admin import KafkaAdminClient
 
-from shared import consumer, kafka_clients, mongo
-from shared.config import Settings
-from shared.events.envelope import CloudEvent
-from shared.events.registry import event_type
-from shared.events.topics import EVENT_TOPICS, dead_letter_topic, ensure_topics
-from shared.lifecycle import StopFlag
-from shared.projection import Projection
-from shared.worker import build_applier
+from shared.messaging import consumer, kafka_clients
+
+from shared.store import mongo
+from shared.runtime.config import Settings
+from shared.contract.envelope import CloudEvent
+from shared.contract.registry import event_type
+from shared.messaging.topics import EVENT_TOPICS, dead_letter_topic, ensure_topics
+from shared.runtime.lifecycle import StopFlag
+from shared.store.projection import Projection
+from shared.runtime.worker import build_applier
 
 
 def wait_until(predicate, timeout: float = 30.0, interval: float = 0.2, message: str = "condition"):

@@ -2,7 +2,7 @@
 
     python -m tools.asyncapi > docs/asyncapi.yaml
 
-One message per (event type, schema version) of shared.events.registry, on the
+One message per (event type, schema version) of shared.contract.registry, on the
 channel of its topic; goal events also on the partner topic without their
 personal fields; one dead-letter channel per consumer group. The examples are
 the golden payloads of tests/contract/golden (their partner view on the partner
@@ -16,11 +16,11 @@ from pathlib import Path
 
 import yaml
 
-from shared.events.envelope import from_dict
-from shared.events.registry import EVENT_TYPES
-from shared.events.topics import EVENT_TOPICS, KEEP_FOREVER
-from shared.redaction import partner_view
-from shared.relay import PARTNER_TOPICS
+from shared.contract.envelope import from_dict
+from shared.contract.registry import EVENT_TYPES
+from shared.messaging.topics import EVENT_TOPICS, KEEP_FOREVER
+from shared.contract.redaction import partner_view
+from shared.messaging.relay import PARTNER_TOPICS
 from tools import asyncapi_parts as parts
 from tools.event_schemas import data_schema, without_personal
 

@@ -1,9 +1,9 @@
 """The fixed parts of the AsyncAPI document: info, servers, the envelope, the dead-letter channel."""
 from __future__ import annotations
 
-from shared.deadletters import REASONS
-from shared.events.envelope import REQUIRED, SPEC_VERSION
-from shared.events.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS, REMINDERS_EVENTS
+from shared.messaging.deadletters import REASONS
+from shared.contract.envelope import REQUIRED, SPEC_VERSION
+from shared.messaging.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS, REMINDERS_EVENTS
 
 CONTENT_TYPE = "application/cloudevents+json"
 

@@ -4,8 +4,8 @@ Signed with JWT_SECRET (the same default as the services), valid for 12 hours.
 """
 import argparse
 
-from shared.auth import ROLES, mint_token
-from shared.config import Settings
+from shared.web.auth import ROLES, mint_token
+from shared.runtime.config import Settings
 
 
 def main() -> None:

@@ -16,11 +16,11 @@ from services.goals.adapters.streams import Streams
 from services.goals.api import baseline, errors, events, goals, milestones, sessions
 from services.goals.indexes import DECLARED
 from services.goals.service import GoalsService
-from shared import indexes
-from shared.auth import BEARER
-from shared.config import Settings
-from shared.eventstore import EventStore
-from shared.web import create_service_app, on_first_request, service_db
+from shared.store import indexes
+from shared.web.auth import BEARER
+from shared.runtime.config import Settings
+from shared.store.eventstore import EventStore
+from shared.web.app import create_service_app, on_first_request, service_db
 
 LARGEST_BODY = 256 * 1024  # bytes; a goal with 50 milestones and GAS levels is far smaller
 DESCRIPTION = """Goals, milestones and sessions of goal-oriented therapy, stored as events.

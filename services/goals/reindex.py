@@ -17,9 +17,10 @@ from services.goals.adapters.stream_cache import CachedStreams
 from services.goals.adapters.streams import Streams
 from services.goals.service import Actor, GoalsService
 from services.goals.indexes import DECLARED
-from shared import indexes, jsonlog, mongo
-from shared.config import Settings
-from shared.eventstore import EventStore
+from shared.store import indexes, mongo
+from shared.runtime import jsonlog
+from shared.runtime.config import Settings
+from shared.store.eventstore import EventStore
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from services.goals.domain import goal as goals
 from services.goals.domain import session as sessions
 from services.goals.domain.errors import DomainError, GoalNotFound
 from services.goals.domain.events import GoalCreated, SessionLogged
-from shared.eventstore import ConcurrencyConflict
+from shared.store.eventstore import ConcurrencyConflict
 
 ATTEMPTS = 8
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 import logging
 
 from services.goals.indexes import DECLARED
-from shared import indexes, jsonlog, kafka_clients, metrics, mongo, relay
-from shared.config import Settings
-from shared.events.topics import ensure_topics
-from shared.eventstore import EventStore
-from shared.lifecycle import stop_on_signals
+from shared.store import indexes, mongo
+from shared.runtime import jsonlog, metrics
+from shared.messaging import kafka_clients, relay
+from shared.runtime.config import Settings
+from shared.messaging.topics import ensure_topics
+from shared.store.eventstore import EventStore
+from shared.runtime.lifecycle import stop_on_signals
 
 log = logging.getLogger(__name__)
 METRICS_PORT = 9101

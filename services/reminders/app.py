@@ -11,10 +11,10 @@ from services.reminders.api import preferences, reminders
 from services.reminders.clock import Clock, utc_now
 from services.reminders.indexes import DECLARED
 from services.reminders.service import RemindersService
-from shared import indexes
-from shared.auth import BEARER
-from shared.config import Settings
-from shared.web import create_service_app, on_first_request, service_db
+from shared.store import indexes
+from shared.web.auth import BEARER
+from shared.runtime.config import Settings
+from shared.web.app import create_service_app, on_first_request, service_db
 
 DESCRIPTION = """Reminders derived from goal and session events, delivered once at the right local time.
 

@@ -7,7 +7,7 @@ clients whose facts changed (or whose practice horizon needs extending), then
 delivers every due reminder with a few threads, each claiming one reminder at
 a time with an atomic update (delivery/claims.py), so replicas never deliver a reminder twice and
 one slow webhook does not hold the others up. Outcome events go to Kafka from
-the outbox in a thread of their own (shared.relay), so Kafka being down —
+the outbox in a thread of their own (shared.messaging.relay), so Kafka being down —
 even at start-up — delays nothing but the events. SIGTERM sets a flag: the round finishes and
 the process exits.
 """
@@ -33,9 +33,10 @@ from services.reminders.metrics import DELIVERY_ATTEMPTS
 from services.reminders.planner import Planner
 from services.reminders.store.documents import REMINDERS
 from services.reminders.store.preferences import PreferenceStore
-from shared import indexes, jsonlog, metrics, mongo
-from shared.config import Settings
-from shared.lifecycle import StopFlag, stop_on_signals
+from shared.store import indexes, mongo
+from shared.runtime import jsonlog, metrics
+from shared.runtime.config import Settings
+from shared.runtime.lifecycle import StopFlag, stop_on_signals
 
 log = logging.getLogger(__name__)
 METRICS_PORT = 9103

@@ -1,4 +1,4 @@
-"""Every index of the reminders database and the queries it serves (shared.indexes), in one place.
+"""Every index of the reminders database and the queries it serves (shared.store.indexes), in one place.
 
 The API, the dispatcher and the projection (its own collections) create them at start-up.
 A store module that adds a query declares its shape (and, if no index serves it, the

@@ -1,7 +1,7 @@
 """The reminders projection ("reminders-projector"): goal and session events into facts.
 
 Each handler returns one Upsert of the subject's facts document (the runtime,
-shared.projection, adds the idempotency guard) and one InsertIfAbsent of a
+shared.store.projection, adds the idempotency guard) and one InsertIfAbsent of a
 planning request (id = the event id). Reminders are not written here: the
 planner (services/reminders/planner.py, in the dispatcher process) plans a
 requested subject from its facts once they are written. That keeps every
@@ -19,9 +19,9 @@ from services.reminders.indexes import DECLARED
 from services.reminders.store.documents import (CLIENT_FACTS, GOAL_FACTS, PLANNING_REQUESTS, PROJECTION_COLLECTIONS,
                                                 client_key, goal_key, instant)
 from services.reminders.store.planning import Subject, request
-from shared.events.envelope import CloudEvent
-from shared.events.topics import GOALS_EVENTS
-from shared.projection import Change, InsertIfAbsent, Projection, Upsert
+from shared.contract.envelope import CloudEvent
+from shared.messaging.topics import GOALS_EVENTS
+from shared.store.projection import Change, InsertIfAbsent, Projection, Upsert
 
 NAME = "reminders-projector"
 

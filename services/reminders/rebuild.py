@@ -10,9 +10,10 @@ outcome, and nothing that fell due in the past becomes deliverable again.
 from __future__ import annotations
 
 from services.reminders.projection import reminders_projection
-from shared import jsonlog, mongo
-from shared.config import Settings
-from shared.replay import rebuild
+from shared.runtime import jsonlog
+from shared.store import mongo
+from shared.runtime.config import Settings
+from shared.messaging.replay import rebuild
 
 
 def main() -> None:

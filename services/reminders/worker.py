@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from services.reminders.projection import reminders_projection
-from shared.config import Settings
-from shared.worker import run_projection
+from shared.runtime.config import Settings
+from shared.runtime.worker import run_projection
 
 METRICS_PORT = 9102
 

@@ -1,8 +1,8 @@
 """Composition root of the reports API process: `gunicorn "services.reports.app:create_app()"`."""
 from __future__ import annotations
 
-from shared.config import Settings
-from shared.web import create_service_app
+from shared.runtime.config import Settings
+from shared.web.app import create_service_app
 from services.reports.api import dashboard, reports
 
 DESCRIPTION = ("Progress reports computed from the goal and reminder events: per goal, client, clinician and "

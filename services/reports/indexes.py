@@ -1,4 +1,4 @@
-"""Every index of the reports database and the queries it serves (shared.indexes), in one place.
+"""Every index of the reports database and the queries it serves (shared.store.indexes), in one place.
 
 The projection creates them at start-up (and on a rebuild's fresh collections). A
 module that adds a query declares its shape (and, if no index serves it, the index)
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from services.reports.documents import COLLECTIONS
 from services.reports.read import clinician
-from shared import indexes
-from shared.indexes import Query
+from shared.store import indexes
+from shared.store.indexes import Query
 
 VERIFY = indexes.declare(queries=[  # services/reports/verify.py (it imports the projection, which imports this)
     Query.of(name, scan="verify compares every document with a full replay") for name in COLLECTIONS])

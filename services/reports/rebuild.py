@@ -1,6 +1,6 @@
 """Rebuild the report projections from the start of the event topics: `python -m services.reports.rebuild`.
 
-Stop the reports worker first (shared.replay refuses while its consumer group
+Stop the reports worker first (shared.messaging.replay refuses while its consumer group
 has members: a consumer writing beside the swap would apply a goal's newer events
 before the rebuild's catch-up applies its older ones, which the guard would then
 skip; docs/reports.md, "Rebuild and verify"). Replays every event into fresh
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import sys
 
-from shared import replay
-from shared.config import Settings
+from shared.messaging import replay
+from shared.runtime.config import Settings
 from services.reports.projection import reports_projection
 
 

@@ -1,6 +1,6 @@
 """Check the live report projections against a full replay: `python -m services.reports.verify`.
 
-Replays every event (the replay loop of shared.replay) into a scratch database
+Replays every event (the replay loop of shared.messaging.replay) into a scratch database
 ``<database>_verify``, compares each collection document by document with the
 live one, prints the differences (ids and field paths, never values: they are
 personal data) and exits with 1 when there is any. The idempotency bookkeeping
@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import sys
 
-from shared import jsonlog, mongo
-from shared.config import Settings
-from shared.replay import print_progress, replay_into
+from shared.runtime import jsonlog
+
+from shared.store import mongo
+from shared.runtime.config import Settings
+from shared.messaging.replay import print_progress, replay_into
 from services.reports.projection import reports_projection
 
-BOOKKEEPING = frozenset({"applied", "applied_offsets"})  # the guards' (shared.projection)
+BOOKKEEPING = frozenset({"applied", "applied_offsets"})  # the guards' (shared.store.projection)
 SCRATCH_SUFFIX = "_verify"
 
 

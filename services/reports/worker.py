@@ -1,8 +1,8 @@
 """The reports consumer process: `python -m services.reports.worker` (metrics on METRICS_PORT, default 9104)."""
 from __future__ import annotations
 
-from shared.config import Settings
-from shared.worker import run_projection
+from shared.runtime.config import Settings
+from shared.runtime.worker import run_projection
 from services.reports.projection import reports_projection
 
 METRICS_PORT = 9104

@@ -5,9 +5,9 @@ import jsonschema_rs
 import pytest
 import yaml
 
-from shared.events.envelope import from_dict
-from shared.events.registry import EVENT_TYPES
-from shared.redaction import partner_view
+from shared.contract.envelope import from_dict
+from shared.contract.registry import EVENT_TYPES
+from shared.contract.redaction import partner_view
 from tools import asyncapi, asyncapi_parts
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "asyncapi.yaml"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.events.envelope import from_dict
-from shared.events.registry import EVENT_TYPES, upcast, validate
+from shared.contract.envelope import from_dict
+from shared.contract.registry import EVENT_TYPES, upcast, validate
 
 GOLDEN = Path(__file__).parent / "golden"
 REGISTERED = [(name, version) for name, kind in EVENT_TYPES.items() for version in sorted(kind.schemas)]

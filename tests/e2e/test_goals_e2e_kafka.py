@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 import requests
 
-from shared.config import Settings
-from shared.events.topics import GOALS_EVENTS
+from shared.runtime.config import Settings
+from shared.messaging.topics import GOALS_EVENTS
 from tests.support import read_topic, wait_until
 
 pytestmark = pytest.mark.e2e

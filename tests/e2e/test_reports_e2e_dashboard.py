@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from shared.config import Settings
+from shared.runtime.config import Settings
 from tests.support import publish, wait_until
 from tests.unit.reports.reports_builders import Story
 

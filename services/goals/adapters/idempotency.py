@@ -29,8 +29,7 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from shared import indexes
-
+from shared.store import indexes
 COLLECTION = "idempotency_keys"
 PENDING, DONE = "pending", "done"
 RETENTION = timedelta(hours=24)

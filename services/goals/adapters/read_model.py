@@ -18,8 +18,8 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from services.goals.domain import codec
-from shared import indexes
-from shared.indexes import Query
+from shared.store import indexes
+from shared.store.indexes import Query
 
 GOAL_INDEX = "goal_index"
 SESSION_INDEX = "session_index"

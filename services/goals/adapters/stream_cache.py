@@ -15,7 +15,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from services.goals.adapters.streams import Stream, Streams
-from shared.eventstore import ConcurrencyConflict
+from shared.store.eventstore import ConcurrencyConflict
 
 
 class CachedStreams:

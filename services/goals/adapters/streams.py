@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.goals.domain.events import event_from_data, event_to_data, type_name
-from shared.events.envelope import CloudEvent
-from shared.events.registry import event_type, upcast, validate
-from shared.eventstore import EventStore
+from shared.contract.envelope import CloudEvent
+from shared.contract.registry import event_type, upcast, validate
+from shared.store.eventstore import EventStore
 
 SOURCE = "/therapy-goals/goals-service"
 

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, jsonify
 
 from services.goals.api.http import staff_only
-from shared.auth import principal
+from shared.web.auth import principal
 
 COLLECTION = "bench_baseline"
 

@@ -2,7 +2,7 @@
 
 invalid → 422, conflict → 409, not-found → 404, each naming the field and the
 error code; a stale If-Match → 412; a lost race with another writer → 409.
-Answers use the platform's one error shape (shared/errors.py).
+Answers use the platform's one error shape (shared/web/errors.py).
 """
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from werkzeug.exceptions import default_exceptions
 
 from services.goals.domain.errors import DomainError
 from services.goals.service import StaleVersion
-from shared.errors import PlatformApi
-from shared.eventstore import ConcurrencyConflict
+from shared.web.errors import PlatformApi
+from shared.store.eventstore import ConcurrencyConflict
 
 STATUS_OF_KIND = {"invalid": 422, "conflict": 409, "not-found": 404}
 

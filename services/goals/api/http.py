@@ -11,8 +11,8 @@ from flask_smorest import Blueprint
 
 from services.goals.api.idempotency import idempotent
 from services.goals.service import Actor, GoalsService
-from shared.auth import STAFF, principal, requires
-from shared.queries import no_query, query
+from shared.web.auth import STAFF, principal, requires
+from shared.web.queries import no_query, query
 
 staff_only = requires(*STAFF)
 CREATE, CHANGE = (400, 401, 403, 409), (400, 401, 403, 404, 409, 412)

@@ -17,8 +17,8 @@ from flask import current_app, g, make_response, request
 from flask_smorest import abort
 
 from services.goals.adapters.idempotency import Claim, IdempotencyRecords
-from shared.auth import principal
-from shared.errors import reject
+from shared.web.auth import principal
+from shared.web.errors import reject
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADERS = ("Location", "ETag")

@@ -9,8 +9,8 @@ from marshmallow import Schema, fields, post_load, validate
 
 from services.goals.api.fields import Date, DateTime, not_in_the_future
 from services.goals.domain.goal_creation import DESCRIPTION_MAX, GAS_LEVEL_MAX, RRULE_MAX, TITLE_MAX
-from shared.events import vocabulary as v
-from shared.queries import Page
+from shared.contract import vocabulary as v
+from shared.web.queries import Page
 
 ID = {"validate": validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$",
                                   error="1-64 letters, digits, '.', '_', ':' or '-'."),

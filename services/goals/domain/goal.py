@@ -17,7 +17,7 @@ from .events import GoalCreated, GoalEvent, GoalStatusChanged, Measure
 from .events import MilestoneAdded, MilestoneReached
 from .goal_creation import TITLE_MAX, create_goal  # noqa: F401 (re-exported decision)
 from .rules import as_utc, not_in_past, valid_choice, valid_id, valid_text
-from shared.events.vocabulary import STATUS_REASONS
+from shared.contract.vocabulary import STATUS_REASONS
 
 
 @dataclass(frozen=True)

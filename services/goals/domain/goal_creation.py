@@ -10,8 +10,8 @@ from datetime import date
 from .errors import IncompleteGasLevels, InvalidRecurrenceRule, TargetEqualsBaseline
 from .events import GoalCreated, Measure, PlannedMilestone
 from .rules import not_in_past, valid_choice, valid_id, valid_number, valid_text
-from shared import recurrence
-from shared.events.vocabulary import CATEGORIES, GAS_KEYS, PRIORITIES
+from shared.domain import recurrence
+from shared.contract.vocabulary import CATEGORIES, GAS_KEYS, PRIORITIES
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 2000

@@ -9,7 +9,7 @@ stay stable. ``entered-in-error`` is reachable from every open status.
 
 from .errors import GoalClosed, InvalidStatusTransition, StatusRequired
 from .rules import valid_choice
-from shared.events.vocabulary import ACHIEVEMENT_STATUSES, LIFECYCLE_STATUSES, TERMINAL_LIFECYCLE_STATUSES
+from shared.contract.vocabulary import ACHIEVEMENT_STATUSES, LIFECYCLE_STATUSES, TERMINAL_LIFECYCLE_STATUSES
 
 _NEXT = {
     "proposed": {"planned", "accepted", "active", "rejected", "cancelled"},

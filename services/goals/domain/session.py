@@ -12,7 +12,7 @@ from .errors import DurationOutOfRange, NextSessionNotAfterSession
 from .events import GoalRating, SessionLogged, SessionMeasures
 from .rules import as_utc, integer_between, valid_choice, valid_id
 from .session_inputs import valid_measures, valid_ratings
-from shared.events.vocabulary import ATTENDANCES, MODALITIES
+from shared.contract.vocabulary import ATTENDANCES, MODALITIES
 
 LONGEST_SESSION_MINUTES = 600
 

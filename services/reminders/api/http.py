@@ -7,8 +7,8 @@ from flask import current_app
 
 from services.reminders.domain.errors import ReminderRuleError
 from services.reminders.service import ReminderNotFound, RemindersService, StatusConflict
-from shared.auth import STAFF, principal, requires
-from shared.errors import reject
+from shared.web.auth import STAFF, principal, requires
+from shared.web.errors import reject
 
 staff_only = requires(*STAFF)
 admin_only = requires("clinic_admin")

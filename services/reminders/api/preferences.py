@@ -6,9 +6,9 @@ from flask_smorest import Blueprint
 
 from services.reminders.api import schemas as s
 from services.reminders.api.http import admin_only, clinic, refusals_as_http, service, staff_only
-from shared.auth import principal
-from shared.errors import reject
-from shared.queries import no_query
+from shared.web.auth import principal
+from shared.web.errors import reject
+from shared.web.queries import no_query
 
 blp = Blueprint("preferences", __name__, url_prefix="/v1",
                 description="When and how reminders reach a client; the clinic's defaults")

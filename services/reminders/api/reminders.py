@@ -6,8 +6,8 @@ from flask_smorest import Blueprint
 
 from services.reminders.api import schemas as s
 from services.reminders.api.http import clinic, refusals_as_http, service, staff_only
-from shared.auth import principal
-from shared.queries import no_query, query
+from shared.web.auth import principal
+from shared.web.queries import no_query, query
 
 blp = Blueprint("reminders", __name__, url_prefix="/v1/reminders",
                 description="Reminders planned from goals and sessions, and their delivery")

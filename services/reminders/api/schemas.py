@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.reminders.domain.delivery import CHANNELS, SNOOZE_MINUTES, STATUSES
-from shared.events.vocabulary import REMINDER_KINDS
-from shared.queries import Page
+from shared.contract.vocabulary import REMINDER_KINDS
+from shared.web.queries import Page
 
 ID = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$", error="1-64 letters, digits, '.', '_', ':' or '-'.")
 HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="A local wall-clock time as HH:MM, e.g. 22:00.")

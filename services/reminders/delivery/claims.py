@@ -20,8 +20,8 @@ from datetime import datetime, timedelta
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 
 from services.reminders.store.documents import REMINDERS
-from shared import indexes
-from shared.indexes import Query
+from shared.store import indexes
+from shared.store.indexes import Query
 
 DUE = {"status": "pending", "outcome.published": {"$ne": False}}
 INDEXES = indexes.declare(

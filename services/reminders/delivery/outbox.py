@@ -1,8 +1,8 @@
-"""The reminders' outbox: outcome events not yet on Kafka, published by shared.relay.
+"""The reminders' outbox: outcome events not yet on Kafka, published by shared.messaging.relay.
 
 It offers what the relay reads from the goals' event store (``unpublished``
 and ``mark_published``), so the lossless-publishing idea lives once, in
-shared/relay.py: an outcome is marked published only after the broker
+shared/messaging/relay.py: an outcome is marked published only after the broker
 acknowledged it; while Kafka is down outcomes wait in the reminders database.
 Each dispatcher publishes the outcomes it recorded, and those another one
 left unpublished for ``ORPHANED_AFTER`` (it may have died), so replicas do
@@ -19,11 +19,12 @@ from pymongo import ASCENDING, IndexModel
 
 from services.reminders.clock import Clock, utc_now
 from services.reminders.store.documents import REMINDERS
-from shared import indexes, kafka_clients, relay
-from shared.config import Settings
-from shared.events.topics import ensure_topics
-from shared.indexes import Query
-from shared.lifecycle import StopFlag
+from shared.store import indexes
+from shared.messaging import kafka_clients, relay
+from shared.runtime.config import Settings
+from shared.messaging.topics import ensure_topics
+from shared.store.indexes import Query
+from shared.runtime.lifecycle import StopFlag
 
 log = logging.getLogger(__name__)
 ORPHANED_AFTER = timedelta(seconds=30)

@@ -16,8 +16,8 @@ from datetime import datetime
 from services.reminders.config import DispatchConfig
 from services.reminders.delivery.webhook import Attempt
 from services.reminders.domain.delivery import retry_delay
-from shared.events.envelope import CloudEvent
-from shared.events.registry import validate
+from shared.contract.envelope import CloudEvent
+from shared.contract.registry import validate
 
 SOURCE = "/therapy-goals/reminders"
 EVENT_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:therapy-goals:reminder-outcomes")

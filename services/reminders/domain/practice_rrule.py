@@ -1,9 +1,9 @@
 """A goal's practice RRULE in the reminders domain.
 
-The parsing and validation live in :mod:`shared.recurrence` (the goals
+The parsing and validation live in :mod:`shared.domain.recurrence` (the goals
 service validates ``practice_rrule`` with the same code); this module anchors
 a rule on a client's Preferences (zone, ``local_send_time``) and turns its
-errors into the domain's ``InvalidRRule``. See shared/recurrence.py for what
+errors into the domain's ``InvalidRRule``. See shared/domain/recurrence.py for what
 is accepted and how DTSTART, COUNT and UNTIL are handled.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from shared import recurrence
-from shared.recurrence import Recurrence as PracticeRule
-from shared.recurrence import local_occurrences
+from shared.domain import recurrence
+from shared.domain.recurrence import Recurrence as PracticeRule
+from shared.domain.recurrence import local_occurrences
 
 from .errors import InvalidFact, InvalidRRule
 from .preferences import Preferences

@@ -1,6 +1,6 @@
 """The reminders database: collections, document ids and the shapes both writers and readers use.
 
-Compound ids (shared.mongo.compound_id) keep two tenants' ids apart. Times are
+Compound ids (shared.store.mongo.compound_id) keep two tenants' ids apart. Times are
 stored as BSON dates (UTC); calendar dates as ISO strings.
 """
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
-from shared.mongo import compound_id
+from shared.store.mongo import compound_id
 
 REMINDERS = "reminders"                    # _id reminder_id (planned by the planner, delivered by the dispatcher)
 GOAL_FACTS = "goal_facts"                  # _id clinic:goal      (the projection)

@@ -26,9 +26,9 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
 from services.reminders.store.documents import CLIENT_FACTS, GOAL_FACTS, PLANNING_REQUESTS, client_key, goal_key
-from shared import indexes
-from shared.indexes import Query
-from shared.mongo import compound_id
+from shared.store import indexes
+from shared.store.indexes import Query
+from shared.store.mongo import compound_id
 
 PLANS, PLANNER_LEASE = "plans", "planner_lease"
 PLANNER = "planner"

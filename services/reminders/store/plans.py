@@ -28,8 +28,8 @@ from pymongo import ASCENDING, IndexModel, UpdateOne
 from services.reminders.domain.delivery import too_late
 from services.reminders.domain.plan import Plan, Planned
 from services.reminders.store.documents import REMINDERS, instant, stored_reminder_id
-from shared import indexes
-from shared.indexes import Query
+from shared.store import indexes
+from shared.store.indexes import Query
 
 READ_FIELDS = {"status": 1, "due_at": 1, "attempts": 1, "snoozed_until": 1, "kind": 1}
 INDEXES = indexes.declare(  # a subject's pending reminders (the other branch of the $or is by _id)

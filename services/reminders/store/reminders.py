@@ -8,8 +8,8 @@ from itertools import combinations
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 
 from services.reminders.store.documents import REMINDERS
-from shared import indexes
-from shared.indexes import Query
+from shared.store import indexes
+from shared.store.indexes import Query
 
 EARLIEST_DUE_FIRST = [("due_at", ASCENDING), ("_id", ASCENDING)]
 LISTING_FILTERS = [("clinic_id", *optional) for n in range(3) for optional in combinations(("client_id", "status"), n)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from shared.auth import principal
+from shared.web.auth import principal
 
 log = logging.getLogger("audit")
 

@@ -14,8 +14,8 @@ from services.reports.read.client import client_report
 from services.reports.read.clinic import clinic_report
 from services.reports.read.clinician import clinician_report
 from services.reports.read.goal import goal_report
-from shared.auth import BEARER, STAFF, principal, requires
-from shared.errors import reject
+from shared.web.auth import BEARER, STAFF, principal, requires
+from shared.web.errors import reject
 
 CSV_ALSO = {"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}, "security": [BEARER]}
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from services.reports.api.schema_fields import COUNT, RATE, described, when
-from shared.events import vocabulary as v
-
-
+from shared.contract import vocabulary as v
 class MilestoneReportSchema(Schema):
     milestone_id = fields.String()
     title = fields.String(allow_none=True, metadata={"description": "Personal data (staff only)"})

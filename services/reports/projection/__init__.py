@@ -4,13 +4,13 @@ Documents (see docs/reports.md): ``goal_progress`` per goal and ``client_summary
 per client, written by the client's events; ``clinic_month`` and ``clinic_spans``
 per clinic and month, aggregates that every client's events update with ``$inc``
 (projection/aggregates.py). Handlers return changes only; the runtime
-(shared.projection) adds the idempotency guard, and the store applies each update
+(shared.store.projection) adds the idempotency guard, and the store applies each update
 atomically, so any number of workers may share the consumer group.
 """
 from __future__ import annotations
 
-from shared.events.topics import GOALS_EVENTS, REMINDERS_EVENTS
-from shared.projection import Projection
+from shared.messaging.topics import GOALS_EVENTS, REMINDERS_EVENTS
+from shared.store.projection import Projection
 from services.reports.documents import COLLECTIONS
 from services.reports.indexes import DECLARED
 from services.reports.projection.aggregates import read_logs

@@ -8,7 +8,7 @@ An event's increments are computed from the log entries that precede it
 (domain/contributions.py), so recomputing them is deterministic: a redelivered
 event, a batch retried after a partial write or a replay computes the same delta,
 and the guard by position on each aggregate document (``applied_offsets``, the
-highest offset applied per partition: shared.projection) lets it count once,
+highest offset applied per partition: shared.store.projection) lets it count once,
 with bookkeeping bounded by the number of partitions, not of goals and sessions.
 That guard cannot see the same event published twice (the relay may repeat a
 publication) at two offsets, so each log entry keeps the position its event was
@@ -25,8 +25,8 @@ from __future__ import annotations
 from collections import OrderedDict, defaultdict
 from datetime import datetime, timezone
 
-from shared.events.envelope import CloudEvent
-from shared.projection import BY_POSITION, Context, Upsert
+from shared.contract.envelope import CloudEvent
+from shared.store.projection import BY_POSITION, Context, Upsert
 from services.reports.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, client_summary_id, clinic_month_id
 from services.reports.domain.contributions import MONTH, event_delta
 

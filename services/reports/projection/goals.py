@@ -9,8 +9,8 @@ unwritten entries, as the runtime writes a batch after calling all its handlers)
 """
 from __future__ import annotations
 
-from shared.events.envelope import CloudEvent
-from shared.projection import Upsert
+from shared.contract.envelope import CloudEvent
+from shared.store.projection import Upsert
 from services.reports.documents import GOAL_PROGRESS, goal_progress_id, instant, map_key
 from services.reports.domain.goals import counts_as_achieved
 from services.reports.projection.aggregates import log_entry, summary_changes

@@ -1,7 +1,7 @@
 """Handlers of reminder-sent and reminder-failed: delivery counts on the client's summary."""
 from __future__ import annotations
 
-from shared.events.envelope import CloudEvent
+from shared.contract.envelope import CloudEvent
 from services.reports.projection.aggregates import summary_changes
 
 

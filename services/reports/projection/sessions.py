@@ -1,8 +1,8 @@
 """Handler of session-logged: ratings into each goal's progress; attendance and measures into the client's summary."""
 from __future__ import annotations
 
-from shared.events.envelope import CloudEvent
-from shared.projection import Upsert
+from shared.contract.envelope import CloudEvent
+from shared.store.projection import Upsert
 from services.reports.documents import GOAL_PROGRESS, goal_progress_id, instant, map_key
 from services.reports.domain.attendance import is_missed
 from services.reports.domain.measures import GAD7, PHQ9

@@ -14,7 +14,7 @@ from services.reports.domain.contributions import ALL
 from services.reports.domain.months import month_range
 from services.reports.domain.outcome import rounded
 from services.reports.read.clinic_outcomes import category_lines, clients_seen, outcome_counts, outcome_totals
-from shared.events.vocabulary import CATEGORIES
+from shared.contract.vocabulary import CATEGORIES
 
 MONTH_FIELDS = ("goals_set", "goals_achieved", "sessions_attended", "sessions_missed", "clients_seen")
 

@@ -8,8 +8,8 @@ from services.reports.domain.attendance import attendance_rate
 from services.reports.domain.goals import ACTIVE, counts_as_real, status_counts
 from services.reports.domain.outcome import client_outcome, rounded, share
 from services.reports.read.measures import clean_series
-from shared import indexes
-from shared.indexes import Query
+from shared.store import indexes
+from shared.store.indexes import Query
 
 INDEXES = indexes.declare(  # the caseload: the clinic's summaries that name the clinician
     {CLIENT_SUMMARY: [IndexModel([("clinic_id", ASCENDING), ("clinician_ids", ASCENDING)])]},

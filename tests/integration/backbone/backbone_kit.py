@@ -14,10 +14,10 @@ from itertools import count
 from kafka.admin import KafkaAdminClient
 from pymongo import MongoClient
 
-from shared import consumer
-from shared.events.envelope import CloudEvent
-from shared.events.topics import GOALS_EVENTS
-from shared.projection import Projection, Upsert
+from shared.messaging import consumer
+from shared.contract.envelope import CloudEvent
+from shared.messaging.topics import GOALS_EVENTS
+from shared.store.projection import Projection, Upsert
 from tests.support import consumer_running
 
 SOURCE = "/therapy-goals/tests"

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from backbone_kit import Events
 
-from shared import indexes, mongo
-from shared.events.topics import EVENT_TOPICS, ensure_topics
-from shared.eventstore import INDEXES, EventStore
+from shared.store import indexes, mongo
+from shared.messaging.topics import EVENT_TOPICS, ensure_topics
+from shared.store.eventstore import INDEXES, EventStore
 from tests.support import delete_topics
 
 

@@ -6,7 +6,7 @@ import pytest
 from backbone_kit import counting_handler, watched_database
 from pymongo import monitoring
 
-from shared.projection import Context, write_batch
+from shared.store.projection import Context, write_batch
 
 pytestmark = pytest.mark.integration
 

@@ -16,10 +16,11 @@ import pytest
 from kafka.errors import KafkaError
 
 from deploy import infra as launcher
-from shared import kafka_clients, mongo, relay
-from shared.config import Settings
-from shared.events.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS, ensure_topics
-from shared.lifecycle import StopFlag
+from shared.messaging import kafka_clients, relay
+from shared.store import mongo
+from shared.runtime.config import Settings
+from shared.messaging.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS, ensure_topics
+from shared.runtime.lifecycle import StopFlag
 from tests.support import read_topic, wait_until
 
 pytestmark = pytest.mark.integration

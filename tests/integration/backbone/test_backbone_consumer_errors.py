@@ -8,8 +8,8 @@ from backbone_kit import (applied_count, consuming, counting_handler, counting_p
 from prometheus_client import REGISTRY
 from pymongo.errors import AutoReconnect
 
-from shared import kafka_clients
-from shared.events.topics import GOALS_EVENTS, dead_letter_topic
+from shared.messaging import kafka_clients
+from shared.messaging.topics import GOALS_EVENTS, dead_letter_topic
 from tests.support import publish, read_topic, wait_until
 
 pytestmark = pytest.mark.integration

@@ -8,10 +8,10 @@ import pytest
 from backbone_kit import (applied_count, committed_offsets, consuming, counting_handler, counting_projection,
                           expected_per_client, per_client)
 
-from shared import kafka_clients
-from shared.events.topics import GOALS_EVENTS
-from shared.lifecycle import stop_on_signals
-from shared.offsets import AppliedOffsets, CommitOnRevoke
+from shared.messaging import kafka_clients
+from shared.messaging.topics import GOALS_EVENTS
+from shared.runtime.lifecycle import stop_on_signals
+from shared.messaging.offsets import AppliedOffsets, CommitOnRevoke
 from tests.support import publish, wait_until
 
 pytestmark = pytest.mark.integration

@@ -3,7 +3,7 @@ import threading
 
 import pytest
 
-from shared.eventstore import ConcurrencyConflict
+from shared.store.eventstore import ConcurrencyConflict
 
 pytestmark = pytest.mark.integration
 

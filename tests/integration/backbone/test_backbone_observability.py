@@ -9,10 +9,12 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from backbone_kit import applied_count, consuming, counting_projection
 
-from shared import kafka_clients, metrics
-from shared.events.topics import GOALS_EVENTS
-from shared.jsonlog import JsonFormatter
-from shared.relay import relay_once
+from shared.messaging import kafka_clients
+
+from shared.runtime import metrics
+from shared.messaging.topics import GOALS_EVENTS
+from shared.runtime.jsonlog import JsonFormatter
+from shared.messaging.relay import relay_once
 from tests.support import publish, wait_until
 
 pytestmark = pytest.mark.integration

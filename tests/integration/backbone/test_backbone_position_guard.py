@@ -1,9 +1,9 @@
 """The guard by position on the real store: each record counts once however batches are cut; bounded bookkeeping."""
 import pytest
 
-from shared import mongo
-from shared.events.envelope import CloudEvent, Position
-from shared.projection import BY_POSITION, OFFSETS, Context, Upsert, position_key, write_batch
+from shared.store import mongo
+from shared.contract.envelope import CloudEvent, Position
+from shared.store.projection import BY_POSITION, OFFSETS, Context, Upsert, position_key, write_batch
 
 pytestmark = pytest.mark.integration
 

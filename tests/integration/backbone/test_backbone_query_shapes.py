@@ -3,12 +3,12 @@ relay's idle poll is a query on the `published: false` range of a declared index
 import pytest
 from backbone_kit import watched_database
 
-from shared import kafka_clients
-from shared.eventstore import COMMITS, INDEXES, EventStore
-from shared.events.topics import ensure_topics
-from shared.indexes import Query
-from shared.queryshapes import ShapeRecorder
-from shared.relay import relay_once
+from shared.messaging import kafka_clients
+from shared.store.eventstore import COMMITS, INDEXES, EventStore
+from shared.messaging.topics import ensure_topics
+from shared.store.indexes import Query
+from shared.store.queryshapes import ShapeRecorder
+from shared.messaging.relay import relay_once
 
 pytestmark = pytest.mark.integration
 

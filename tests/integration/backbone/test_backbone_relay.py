@@ -4,9 +4,9 @@ from collections import defaultdict
 
 import pytest
 
-from shared import kafka_clients
-from shared.events.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS, ensure_topics
-from shared.relay import relay_once
+from shared.messaging import kafka_clients
+from shared.messaging.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS, ensure_topics
+from shared.messaging.relay import relay_once
 from tests.support import read_topic
 
 pytestmark = pytest.mark.integration

@@ -5,7 +5,7 @@ import pytest
 from backbone_kit import (applied_count, committed_offsets, consuming, counting_handler, counting_projection,
                           expected_per_client, per_client)
 
-from shared.replay import REBUILD_SUFFIX, LiveConsumerRunning, rebuild
+from shared.messaging.replay import REBUILD_SUFFIX, LiveConsumerRunning, rebuild
 from tests.support import publish, wait_until
 
 pytestmark = pytest.mark.integration

@@ -5,7 +5,7 @@ import threading
 import pytest
 from kafka.admin import ConfigResource, KafkaAdminClient
 
-from shared.events.topics import EVENT_TOPICS, dead_letter_topic, ensure_topics
+from shared.messaging.topics import EVENT_TOPICS, dead_letter_topic, ensure_topics
 
 pytestmark = pytest.mark.integration
 

@@ -11,9 +11,9 @@ from datetime import date, timedelta
 import pytest
 
 from services.goals.app import create_app
-from shared import mongo
-from shared.auth import mint_token
-from shared.config import Settings
+from shared.store import mongo
+from shared.web.auth import mint_token
+from shared.runtime.config import Settings
 
 SECRET = "goals-api-test-secret-" + "x" * 48  # HS256 wants 32 bytes or more
 SOON = (date.today() + timedelta(days=30)).isoformat()

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from shared.auth import mint_token
+from shared.web.auth import mint_token
 
 pytestmark = pytest.mark.integration
 

@@ -7,9 +7,7 @@ import pytest
 from kafka.admin import KafkaAdminClient
 from reminders_kit import Events
 
-from shared import mongo
-
-
+from shared.store import mongo
 @pytest.fixture
 def settings(settings_for):
     """The reminders service's settings with a private database and topic prefix, removed afterwards."""

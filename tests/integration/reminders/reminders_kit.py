@@ -15,7 +15,7 @@ from services.reminders.domain.reminder import make_reminder
 from services.reminders.planner import Planner
 from services.reminders.store.documents import REMINDERS
 from services.reminders.store.plans import Scope, new_document
-from shared.events.envelope import CloudEvent
+from shared.contract.envelope import CloudEvent
 
 UTC = timezone.utc
 SOURCE = "/therapy-goals/tests"

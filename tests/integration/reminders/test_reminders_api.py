@@ -7,7 +7,7 @@ from reminders_kit import due_reminders, now
 from services.reminders.app import create_app
 from services.reminders.delivery.claims import claim_next
 from services.reminders.store.documents import PLANNING_REQUESTS, REMINDERS
-from shared.auth import mint_token
+from shared.web.auth import mint_token
 
 pytestmark = pytest.mark.integration
 SECRET = "reminders-api-test-secret-of-enough-length"

@@ -15,9 +15,9 @@ from services.reminders.delivery.outbox import ReminderOutbox, publish_outcomes
 from services.reminders.dispatcher import Dispatcher, serve
 from services.reminders.store.documents import REMINDERS
 from services.reminders.store.preferences import PreferenceStore
-from shared.events.envelope import from_json
-from shared.events.topics import REMINDERS_EVENTS
-from shared.lifecycle import StopFlag
+from shared.contract.envelope import from_json
+from shared.messaging.topics import REMINDERS_EVENTS
+from shared.runtime.lifecycle import StopFlag
 from tests.support import read_topic, wait_until
 
 pytestmark = pytest.mark.integration

@@ -1,7 +1,7 @@
 """A backlog of reminder outcomes larger than one relay batch is published in full, batch after batch.
 
 The reminders' outbox is relayed by the same code as the goals' event store
-(shared.relay); a batch as large as the relay's limit makes it ask the outbox
+(shared.messaging.relay); a batch as large as the relay's limit makes it ask the outbox
 for the whole backlog, for its metric.
 """
 from __future__ import annotations
@@ -12,9 +12,9 @@ from reminders_kit import due_reminders, now
 from services.reminders.delivery.outbox import ReminderOutbox
 from services.reminders.delivery.outcomes import outcome
 from services.reminders.store.documents import REMINDERS
-from shared import kafka_clients, relay
-from shared.events.topics import REMINDERS_EVENTS, ensure_topics
-from shared.metrics import OUTBOX_BACKLOG
+from shared.messaging import kafka_clients, relay
+from shared.messaging.topics import REMINDERS_EVENTS, ensure_topics
+from shared.runtime.metrics import OUTBOX_BACKLOG
 from tests.support import read_topic
 
 pytestmark = pytest.mark.integration

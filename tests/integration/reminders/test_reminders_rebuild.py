@@ -14,7 +14,7 @@ from reminders_kit import NOW, in_days, planned
 from services.reminders.domain.delivery import too_late
 from services.reminders.projection import reminders_projection
 from services.reminders.store.documents import CLIENT_FACTS, GOAL_FACTS, REMINDERS
-from shared.replay import rebuild
+from shared.messaging.replay import rebuild
 from tests.support import publish, running_projection, wait_until
 
 pytestmark = pytest.mark.integration

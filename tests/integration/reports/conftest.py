@@ -4,9 +4,7 @@ from __future__ import annotations
 import pytest
 from reports_kit import private_settings, remove
 
-from shared import mongo
-
-
+from shared.store import mongo
 @pytest.fixture(scope="module")
 def reports_settings(base_env):
     settings = private_settings()

@@ -6,8 +6,10 @@ import uuid
 from kafka import TopicPartition
 from kafka.admin import KafkaAdminClient
 
-from shared import kafka_clients, mongo
-from shared.config import Settings
+from shared.messaging import kafka_clients
+
+from shared.store import mongo
+from shared.runtime.config import Settings
 from tests.support import delete_topics, wait_until
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from services.reports.app import create_app
 from services.reports.projection import reports_projection
-from shared.auth import mint_token
+from shared.web.auth import mint_token
 from tests.unit.reports.reports_builders import Story, apply_events, weeks
 
 pytestmark = pytest.mark.integration

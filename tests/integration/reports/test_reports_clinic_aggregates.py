@@ -7,8 +7,8 @@ import pytest
 from services.reports.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, clinic_month_id
 from services.reports.projection import reports_projection
 from services.reports.read.clinic import clinic_report
-from shared.events.envelope import Position
-from shared.projection import Context, write_batch
+from shared.contract.envelope import Position
+from shared.store.projection import Context, write_batch
 from tests.unit.reports.reports_builders import Story, apply_events, weeks
 
 pytestmark = pytest.mark.integration

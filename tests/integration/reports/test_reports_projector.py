@@ -10,7 +10,7 @@ from services.reports.projection import reports_projection
 from services.reports.read.client import client_report
 from services.reports.read.goal import goal_report
 from services.reports.verify import verify
-from shared.replay import rebuild
+from shared.messaging.replay import rebuild
 from tests.support import publish, running_projection
 from tests.unit.reports.reports_builders import JAN, Story, weeks
 

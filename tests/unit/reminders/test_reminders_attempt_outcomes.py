@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 from services.reminders.config import DispatchConfig
 from services.reminders.delivery.outcomes import attempted
 from services.reminders.delivery.webhook import NO_WEBHOOK, Attempt
-from shared.events.envelope import from_dict
-from shared.events.registry import upcast
+from shared.contract.envelope import from_dict
+from shared.contract.registry import upcast
 
 UTC = timezone.utc
 AT = datetime(2026, 3, 8, 9, 0, 2, tzinfo=UTC)

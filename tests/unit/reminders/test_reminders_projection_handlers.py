@@ -2,8 +2,8 @@
 
 from services.reminders.projection import HANDLERS, reminders_projection
 from services.reminders.store.documents import CLIENT_FACTS, GOAL_FACTS, PLANNING_REQUESTS, client_key, goal_key
-from shared.events.envelope import CloudEvent
-from shared.projection import InsertIfAbsent, Upsert
+from shared.contract.envelope import CloudEvent
+from shared.store.projection import InsertIfAbsent, Upsert
 
 
 def event(type_, data, subject="g1", sequence=1):

@@ -1,8 +1,8 @@
-"""shared.recurrence: the one RRULE check the goals and reminders services share."""
+"""shared.domain.recurrence: the one RRULE check the goals and reminders services share."""
 
 import pytest
 
-from shared.recurrence import InvalidRecurrence, validate_rrule
+from shared.domain.recurrence import InvalidRecurrence, validate_rrule
 
 
 def test_a_valid_rule_comes_back_normalised():

@@ -12,10 +12,10 @@ import itertools
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
-from shared.events.envelope import CloudEvent, Position
-from shared.events.registry import event_type, upcast, validate
-from shared.events.topics import GOALS_EVENTS, REMINDERS_EVENTS
-from shared.projection import Context, write_batch
+from shared.contract.envelope import CloudEvent, Position
+from shared.contract.registry import event_type, upcast, validate
+from shared.messaging.topics import GOALS_EVENTS, REMINDERS_EVENTS
+from shared.store.projection import Context, write_batch
 
 JAN = datetime(2025, 1, 6, 10, 0, tzinfo=timezone.utc)
 SOURCE = "/therapy-goals/tests"

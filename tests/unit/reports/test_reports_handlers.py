@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 from services.reports.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, GOAL_PROGRESS
 from services.reports.projection import HANDLERS, reports_projection
-from shared.projection import Upsert
-from shared.updates import OPERATORS
+from shared.store.projection import Upsert
+from shared.store.updates import OPERATORS
 from tests.unit.reports.reports_builders import JAN, Story, weeks
 
 ALLOWED_OPERATORS = set(OPERATORS)  # the ones the runtime can combine within a batch

@@ -3,9 +3,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.consumer import decode
-from shared.deadletters import Rejected
-from shared.projection import Projection
+from shared.messaging.consumer import decode
+from shared.messaging.deadletters import Rejected
+from shared.store.projection import Projection
 
 GOLDEN = Path(__file__).resolve().parents[2] / "contract" / "golden"
 PROJECTION = Projection("test", ("goals-events",), (), {"goal-created": lambda e, c: []})

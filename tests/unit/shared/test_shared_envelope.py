@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from shared.events.envelope import CloudEvent, EnvelopeError, from_dict, from_json
+from shared.contract.envelope import CloudEvent, EnvelopeError, from_dict, from_json
 
 
 def event(**overrides) -> CloudEvent:
@@ -51,7 +51,7 @@ def test_unknown_attributes_are_ignored():
 
 
 def test_the_position_an_event_was_read_at_travels_with_it_but_never_in_the_envelope():
-    from shared.events.envelope import CloudEvent, Position, from_dict
+    from shared.contract.envelope import CloudEvent, Position, from_dict
     event = CloudEvent(type="goal-created", source="/t", subject="g", schemaversion=1, clinicid="c", sequence=1,
                        partitionkey="client", data={})
     read = event.at(Position("goals-events", 2, 41))

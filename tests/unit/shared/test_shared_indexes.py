@@ -2,12 +2,12 @@
 
 The shapes are listed next to the code that sends them (each store module's INDEXES,
 gathered in services/<service>/indexes.py); the integration and e2e sessions check that
-the code sends no other (tests/conftest.py, shared/queryshapes.py).
+the code sends no other (tests/conftest.py, shared/store/queryshapes.py).
 """
 import pytest
 from pymongo import IndexModel
 
-from shared.indexes import Query, declare, registry, served
+from shared.store.indexes import Query, declare, registry, served
 
 DECLARED = registry()
 SHAPES = [(service, query) for service, declared in DECLARED.items() for query in declared.queries]

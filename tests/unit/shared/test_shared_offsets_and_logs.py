@@ -5,8 +5,8 @@ from collections import namedtuple
 
 from kafka import TopicPartition
 
-from shared.jsonlog import JsonFormatter
-from shared.offsets import AppliedOffsets
+from shared.runtime.jsonlog import JsonFormatter
+from shared.messaging.offsets import AppliedOffsets
 
 Record = namedtuple("Record", "offset")
 P0, P1 = TopicPartition("t", 0), TopicPartition("t", 1)
@@ -30,7 +30,7 @@ def test_taking_the_offsets_of_revoked_partitions_leaves_the_others():
 
 
 def test_a_log_record_is_one_json_object_with_its_extra_fields_and_only_the_last_line_of_an_error():
-    record = logging.makeLogRecord({"name": "shared.consumer", "levelname": "WARNING", "msg": "event dead-lettered",
+    record = logging.makeLogRecord({"name": "shared.messaging.consumer", "levelname": "WARNING", "msg": "event dead-lettered",
                                     "reason": "contract", "offset": 7})
     try:
         raise ValueError("boom")

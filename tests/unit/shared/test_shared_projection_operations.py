@@ -1,8 +1,8 @@
 """The idempotency guard: every change applies only if it advances its aggregate's sequence."""
 from pymongo import UpdateMany, UpdateOne
 
-from shared.events.envelope import CloudEvent
-from shared.projection import InsertIfAbsent, Upsert, UpdateWhere, to_operations
+from shared.contract.envelope import CloudEvent
+from shared.store.projection import InsertIfAbsent, Upsert, UpdateWhere, to_operations
 
 
 def event(subject="goal-1", sequence=3) -> CloudEvent:

@@ -3,8 +3,8 @@ from datetime import datetime, timezone
 
 from pymongo import IndexModel
 
-from shared.indexes import Query, declare
-from shared.queryshapes import shapes_of, undeclared
+from shared.store.indexes import Query, declare
+from shared.store.queryshapes import shapes_of, undeclared
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

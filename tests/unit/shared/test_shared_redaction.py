@@ -2,8 +2,8 @@
 import json
 from pathlib import Path
 
-from shared.events.envelope import from_dict
-from shared.redaction import partner_view
+from shared.contract.envelope import from_dict
+from shared.contract.redaction import partner_view
 
 GOLDEN = Path(__file__).resolve().parents[2] / "contract" / "golden"
 

@@ -1,8 +1,8 @@
 """The registry validates each (type, version) and lifts old versions to the current one."""
 import pytest
 
-from shared.events.envelope import CloudEvent
-from shared.events.registry import EVENT_TYPES, ContractError, upcast, validate
+from shared.contract.envelope import CloudEvent
+from shared.contract.registry import EVENT_TYPES, ContractError, upcast, validate
 
 CORE_TYPES = ("goal-created", "milestone-reached", "session-logged")
 REACHED = {"goal_id": "g-1", "client_id": "c-1", "milestone_id": "m-1", "reached_at": "2025-01-01T10:00:00+00:00"}

@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from shared.updates import combine
+from shared.store.updates import combine
 
 EARLY, LATE = datetime(2025, 1, 1, tzinfo=timezone.utc), datetime(2025, 6, 1, tzinfo=timezone.utc)
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from shared.events.topics import dead_letter_topic
-from shared.kafka_clients import acknowledged
-from shared.metrics import EVENTS_FAILED
+from shared.messaging.topics import dead_letter_topic
+from shared.messaging.kafka_clients import acknowledged
+from shared.runtime.metrics import EVENTS_FAILED
 
 log = logging.getLogger(__name__)
 REASONS = {

@@ -11,9 +11,9 @@ from typing import Callable
 
 from marshmallow import Schema
 
-from shared.events import schemas as s
-from shared.events.envelope import CloudEvent
-from shared.events.topics import GOALS_EVENTS, REMINDERS_EVENTS
+from shared.contract import schemas as s
+from shared.contract.envelope import CloudEvent
+from shared.messaging.topics import GOALS_EVENTS, REMINDERS_EVENTS
 
 Upcaster = Callable[[dict], dict]
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from shared.events import vocabulary as v
-
+from shared.contract import vocabulary as v
 PERSONAL = {"personal": True}
 
 

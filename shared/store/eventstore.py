@@ -16,10 +16,10 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from shared import indexes
-from shared.events import envelope
-from shared.events.envelope import CloudEvent
-from shared.indexes import Query
+from shared.store import indexes
+from shared.contract import envelope
+from shared.contract.envelope import CloudEvent
+from shared.store.indexes import Query
 
 COMMITS = "commits"
 OUTBOX_ORDER = [("committed_at", ASCENDING), ("stream_id", ASCENDING), ("first_version", ASCENDING)]

@@ -45,7 +45,7 @@ class CloudEvent:
     causationid: str | None = None
     specversion: str = SPEC_VERSION
     datacontenttype: str = "application/json"
-    # not an attribute of the envelope: set by the consumer runtime, never serialized (shared.projection)
+    # not an attribute of the envelope: set by the consumer runtime, never serialized (shared.store.projection)
     position: Position | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:

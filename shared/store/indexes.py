@@ -6,7 +6,7 @@ gathers its modules' values in ``services/<service>/indexes.py`` (``DECLARED``);
 its start-up code creates exactly those indexes (:func:`ensure`, idempotent), and
 the tests prove each query shape is served by one of them under MongoDB's prefix
 rule (:func:`served`) and that the code sends no shape that is not declared
-(shared.queryshapes). :func:`registry` is every service's declarations.
+(shared.store.queryshapes). :func:`registry` is every service's declarations.
 
 Queries with equality on ``_id`` are served by the ``_id`` index and need no entry.
 """

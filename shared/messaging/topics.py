@@ -7,7 +7,7 @@ import time
 from kafka.admin import KafkaAdminClient
 from kafka.errors import KafkaConnectionError, KafkaTimeoutError, TopicAlreadyExistsError, for_code
 
-from shared.config import Settings
+from shared.runtime.config import Settings
 
 GOALS_EVENTS = "goals-events"                  # internal: goal and session events, key = client id
 GOALS_PARTNER_EVENTS = "goals-events-partner"  # the same events without personal fields

@@ -3,9 +3,9 @@
 Guarantees, in one place for every projection:
 - offsets are committed only after the batch's projection writes (and its dead
   letters) are done; a loop that dies mid-batch commits nothing of that batch
-  (shared.offsets);
+  (shared.messaging.offsets);
 - undecodable, schema-invalid or unknown-version events go to the dead-letter
-  topic (``<group>.dlq``, see shared.deadletters) with the error and their
+  topic (``<group>.dlq``, see shared.messaging.deadletters) with the error and their
   original coordinates, and the loop goes on; types the projection does not
   handle are skipped (by the ``ce_type`` header, without decoding, when present);
 - transient store errors are retried with backoff; a handler that keeps failing
@@ -14,7 +14,7 @@ Guarantees, in one place for every projection:
   committed on partition revoke too;
 - every event reaches the handlers and the write path with the position it was
   read at (``event.position``: topic, partition, offset), which the guard by
-  position needs (shared.projection).
+  position needs (shared.store.projection).
 """
 from __future__ import annotations
 
@@ -24,12 +24,12 @@ from collections import Counter
 
 from pymongo.errors import AutoReconnect, ConnectionFailure, NetworkTimeout
 
-from shared.deadletters import DeadLetters, Rejected  # noqa: F401  (part of this module's API)
-from shared.events.envelope import CloudEvent, EnvelopeError, Position, from_json
-from shared.events.registry import ContractError, upcast
-from shared.metrics import BATCH_SECONDS, CONSUMER_LAG, EVENTS_IGNORED, EVENTS_PROCESSED, HANDLER_RETRIES
-from shared.offsets import AppliedOffsets, CommitOnRevoke, commit
-from shared.projection import Context, Projection, write_batch
+from shared.messaging.deadletters import DeadLetters, Rejected  # noqa: F401  (part of this module's API)
+from shared.contract.envelope import CloudEvent, EnvelopeError, Position, from_json
+from shared.contract.registry import ContractError, upcast
+from shared.runtime.metrics import BATCH_SECONDS, CONSUMER_LAG, EVENTS_IGNORED, EVENTS_PROCESSED, HANDLER_RETRIES
+from shared.messaging.offsets import AppliedOffsets, CommitOnRevoke, commit
+from shared.store.projection import Context, Projection, write_batch
 
 log = logging.getLogger(__name__)
 TRANSIENT = (AutoReconnect, ConnectionFailure, NetworkTimeout)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaTimeoutError
 
-from shared.config import Settings
+from shared.runtime.config import Settings
 
 
 def producer(settings: Settings, **overrides) -> KafkaProducer:

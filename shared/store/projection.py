@@ -20,7 +20,7 @@ a single-document update or upsert. Two guards exist:
   time, which applies its records in offset order and commits offsets only after
   writing them: a redelivery starts at or before the first unapplied record, and
   a rebuild replays into fresh collections. Every event of such a change must
-  carry its :class:`~shared.events.envelope.Position` (the consumer runtime sets
+  carry its :class:`~shared.contract.envelope.Position` (the consumer runtime sets
   it). A batch reads the documents it touches (by ``_id``), combines per document
   exactly the changes above the stored offsets, and updates each document on the
   condition that its stored offsets are still those it read, re-reading and
@@ -32,7 +32,7 @@ a single-document update or upsert. Two guards exist:
 
 Rule for handlers: at most one change per document per event (a second one would
 meet the guard the first one set). A batch is written in few commands, with the
-same result as one event at a time (shared.batchwrite).
+same result as one event at a time (shared.store.batchwrite).
 """
 from __future__ import annotations
 
@@ -44,11 +44,11 @@ from urllib.parse import quote
 from pymongo import UpdateMany, UpdateOne
 from pymongo.database import Database
 
-from shared import indexes
-from shared.batchwrite import combine_run, document_key, existing_ids, write_combined
-from shared.events.envelope import CloudEvent, Position
-from shared.indexes import Indexes
-from shared.updates import combine
+from shared.store import indexes
+from shared.store.batchwrite import combine_run, document_key, existing_ids, write_combined
+from shared.contract.envelope import CloudEvent, Position
+from shared.store.indexes import Indexes
+from shared.store.updates import combine
 
 BY_SUBJECT, BY_POSITION = "subject", "position"
 OFFSETS = "applied_offsets"
@@ -103,7 +103,7 @@ class Projection:
     topics: tuple[str, ...]
     collections: tuple[str, ...]       # logical names; a rebuild swaps each of them
     handlers: dict[str, Handler]
-    indexes: Indexes = Indexes()       # the service's declarations (shared.indexes); its collections' are made
+    indexes: Indexes = Indexes()       # the service's declarations (shared.store.indexes); its collections' are made
     # called with a batch's events before its handlers, e.g. to read in one query what they will look up
     prepare: Callable[[Context, list[CloudEvent]], None] = lambda ctx, events: None
 
@@ -141,7 +141,7 @@ def to_operations(event: CloudEvent, change: Change) -> list:
 
 
 def write_batch(ctx: Context, changes: list[tuple[CloudEvent, Change]]) -> None:
-    """Write the changes, per collection in their order, in few commands (see shared.batchwrite)."""
+    """Write the changes, per collection in their order, in few commands (see shared.store.batchwrite)."""
     by_collection: dict[str, list] = defaultdict(list)
     for event, change in changes:
         by_collection[change.collection].append((event, change))

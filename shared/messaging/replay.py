@@ -29,10 +29,10 @@ from typing import Callable
 from kafka import TopicPartition
 from kafka.admin import KafkaAdminClient
 
-from shared import kafka_clients
-from shared.config import Settings
-from shared.projection import Projection
-from shared.worker import build_applier
+from shared.messaging import kafka_clients
+from shared.runtime.config import Settings
+from shared.store.projection import Projection
+from shared.runtime.worker import build_applier
 
 REBUILD_SUFFIX = "__rebuild"
 
@@ -124,7 +124,8 @@ def swap(db, names: dict[str, str]) -> None:
 
 def main(projection: Projection, settings: Settings) -> int:
     """The body of a service's rebuild command (e.g. ``python -m services.reports.rebuild``); the exit code."""
-    from shared import jsonlog, mongo
+    from shared.runtime import jsonlog
+    from shared.store import mongo
     jsonlog.configure(settings.log_level)
     try:
         read = rebuild(projection, settings, mongo.database(settings))

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from shared.events.envelope import CloudEvent
-from shared.events.registry import event_type
+from shared.contract.envelope import CloudEvent
+from shared.contract.registry import event_type
 
 
 def redact(schema: Schema, data: dict) -> dict:

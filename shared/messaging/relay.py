@@ -16,12 +16,12 @@ from typing import Protocol
 from kafka.errors import KafkaError
 from pymongo.errors import PyMongoError
 
-from shared.events import envelope
-from shared.events.registry import event_type
-from shared.events.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS
-from shared.kafka_clients import acknowledged
-from shared.metrics import OUTBOX_BACKLOG, RELAYED, RELAY_ERRORS
-from shared.redaction import partner_view
+from shared.contract import envelope
+from shared.contract.registry import event_type
+from shared.messaging.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS
+from shared.messaging.kafka_clients import acknowledged
+from shared.runtime.metrics import OUTBOX_BACKLOG, RELAYED, RELAY_ERRORS
+from shared.contract.redaction import partner_view
 
 log = logging.getLogger(__name__)
 PARTNER_TOPICS = {GOALS_EVENTS: GOALS_PARTNER_EVENTS}

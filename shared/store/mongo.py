@@ -7,8 +7,8 @@ from urllib.parse import quote
 from pymongo import MongoClient
 from pymongo.database import Database
 
-from shared import queryshapes
-from shared.config import Settings
+from shared.store import queryshapes
+from shared.runtime.config import Settings
 
 
 def connect(settings: Settings, timeout_ms: int = 5000) -> MongoClient:

@@ -10,11 +10,13 @@ from flask import Flask, send_from_directory
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pymongo.errors import PyMongoError
 
-from shared import jsonlog, mongo
-from shared.auth import SECURITY_SCHEME
-from shared.config import Settings
-from shared.errors import PlatformApi, register_unexpected_errors
-from shared.health import blueprint as health_blueprint
+from shared.runtime import jsonlog
+
+from shared.store import mongo
+from shared.web.auth import SECURITY_SCHEME
+from shared.runtime.config import Settings
+from shared.web.errors import PlatformApi, register_unexpected_errors
+from shared.web.health import blueprint as health_blueprint
 
 SWAGGER_DIST = flask_swagger_ui.__path__[0] + "/dist"
 log = logging.getLogger(__name__)

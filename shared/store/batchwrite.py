@@ -4,7 +4,7 @@ Per collection, in the batch's order:
 - one ``find`` tells which upserted documents exist already: only the missing
   ones get a create-if-absent operation, once per batch;
 - a run of ``Upsert`` changes becomes one guarded update per document: the
-  changes of several events to one document are combined (shared.updates) and
+  changes of several events to one document are combined (shared.store.updates) and
   the guard requires every one of their aggregates to be below its first
   sequence; ``UpdateWhere`` and ``InsertIfAbsent`` end a run and are written as
   they are, so the order of changes to any document is kept;
@@ -23,8 +23,8 @@ from typing import Any
 
 from pymongo import UpdateOne
 
-from shared.events.envelope import CloudEvent
-from shared.updates import combine
+from shared.contract.envelope import CloudEvent
+from shared.store.updates import combine
 
 @dataclass
 class Combined:

@@ -1,7 +1,7 @@
 """The shapes of the queries a process sends, recorded to prove every one is declared and indexed.
 
 A pymongo CommandListener turns each find, update, delete, findAndModify,
-count, distinct and aggregate (its opening ``$match``) into shared.indexes.Query
+count, distinct and aggregate (its opening ``$match``) into shared.store.indexes.Query
 shapes: field names and sort keys only, never values (they may be personal
 data). Only commands sent from the product code (``services/``, ``shared/``)
 are recorded; the tests' own reads are not the code's queries. A ``$or``
@@ -10,10 +10,10 @@ projection guard ``applied.<subject>`` is left out (it is checked on a
 document the rest of the filter found), and a rebuild's ``<name>__rebuild``
 collections count as ``<name>``.
 
-Set ``MONGODB_QUERY_SHAPES_DIR`` and every client made by shared.mongo records
+Set ``MONGODB_QUERY_SHAPES_DIR`` and every client made by shared.store.mongo records
 into ``<dir>/<pid>.jsonl`` (the test suite sets it, so the services it starts
 as processes record too); :func:`undeclared` compares shapes with the
-declarations of shared.indexes.
+declarations of shared.store.indexes.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from pymongo import monitoring
 
-from shared.indexes import Indexes, Query
+from shared.store.indexes import Indexes, Query
 
 ENV = "MONGODB_QUERY_SHAPES_DIR"
 GUARD = "applied."

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import logging
 
-from shared import consumer, jsonlog, kafka_clients, metrics, mongo
-from shared.config import Settings
-from shared.events.topics import EVENT_TOPICS, dead_letter_topic, ensure_topics
-from shared.lifecycle import stop_on_signals
-from shared.projection import Context, Projection
+from shared.messaging import consumer, kafka_clients
+
+from shared.runtime import jsonlog, metrics
+
+from shared.store import mongo
+from shared.runtime.config import Settings
+from shared.messaging.topics import EVENT_TOPICS, dead_letter_topic, ensure_topics
+from shared.runtime.lifecycle import stop_on_signals
+from shared.store.projection import Context, Projection
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The event contract: CloudEvents envelope, one schema per (type, version), upcasters, coded values, partner views."""

@@ -1,0 +1,1 @@
+"""Pure rules more than one service's domain applies (no Flask, pymongo or Kafka)."""

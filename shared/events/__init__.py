@@ -1,1 +1,0 @@
-"""The event contract: CloudEvents envelope, one schema per (type, version), upcasters, topics."""

@@ -1,0 +1,1 @@
+"""The process runtime: settings, lifecycle, logs, metrics, the projection worker."""

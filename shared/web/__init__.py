@@ -1,0 +1,1 @@
+"""The web edge of every API: the app base, auth, errors, health, query conventions."""
