@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PORTS = {"goals": 8001, "reminders": 8002, "reports": 8003}
+sys.path.insert(0, str(ROOT))
+from shared.runtime.config import HTTP_PORTS, METRICS_PORTS  # noqa: E402  (every port is defined there)
 
 
 @dataclass(frozen=True)
@@ -48,17 +49,17 @@ def process_specs(ports: dict[str, int], metrics: bool = True) -> list[ProcessSp
         return port if metrics else 0
     return [
         api("goals", ports["goals"]),
-        worker("goals-relay", "services.goals.worker", m(9101)),
+        worker("goals-relay", "services.goals.worker", m(METRICS_PORTS["goals-relay"])),
         api("reminders", ports["reminders"]),
-        worker("reminders-consumer", "services.reminders.worker", m(9102)),
-        worker("reminders-dispatcher", "services.reminders.dispatcher", m(9103)),
+        worker("reminders-consumer", "services.reminders.worker", m(METRICS_PORTS["reminders-consumer"])),
+        worker("reminders-dispatcher", "services.reminders.dispatcher", m(METRICS_PORTS["reminders-dispatcher"])),
         api("reports", ports["reports"]),
-        worker("reports-consumer", "services.reports.worker", m(9104)),
+        worker("reports-consumer", "services.reports.worker", m(METRICS_PORTS["reports-consumer"])),
     ]
 
 
 def ports_from_env(env=os.environ) -> dict[str, int]:
-    return {service: int(env.get(f"{service.upper()}_PORT", port)) for service, port in DEFAULT_PORTS.items()}
+    return {service: int(env.get(f"{service.upper()}_PORT", port)) for service, port in HTTP_PORTS.items()}
 
 
 class Platform:

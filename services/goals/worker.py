@@ -13,14 +13,13 @@ from shared.store.eventstore import EventStore
 from shared.runtime.lifecycle import stop_on_signals
 
 log = logging.getLogger(__name__)
-METRICS_PORT = 9101
 
 
 def main(settings: Settings | None = None) -> None:
     settings = settings or Settings(service="goals")
     jsonlog.configure(settings.log_level)
     stop = stop_on_signals()
-    metrics.serve(settings.metrics_port(METRICS_PORT))
+    metrics.serve(settings.metrics_port("goals-relay"))
     db = mongo.database(settings)
     indexes.ensure(db, DECLARED)
     store = EventStore(db)

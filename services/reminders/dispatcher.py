@@ -1,6 +1,6 @@
 """The reminders dispatcher process: plan reminders from facts, deliver the due ones, publish outcomes.
 
-    python -m services.reminders.dispatcher     # metrics on METRICS_PORT (9103)
+    python -m services.reminders.dispatcher     # metrics port: shared.runtime.config
 
 Every ``REMINDERS_DISPATCH_INTERVAL_SECONDS`` (5) a round plans the goals and
 clients whose facts changed (or whose practice horizon needs extending), then
@@ -39,7 +39,6 @@ from shared.runtime.config import Settings
 from shared.runtime.lifecycle import StopFlag, stop_on_signals
 
 log = logging.getLogger(__name__)
-METRICS_PORT = 9103
 PER_THREAD_AND_ROUND = 200
 
 
@@ -125,7 +124,7 @@ def main() -> None:
     settings, config = Settings(service="reminders"), DispatchConfig()
     jsonlog.configure(settings.log_level)
     stop = stop_on_signals()
-    metrics.serve(settings.metrics_port(METRICS_PORT))
+    metrics.serve(settings.metrics_port("reminders-dispatcher"))
     log.info("dispatcher starting", extra={"interval_s": config.interval_seconds, "threads": config.threads})
     serve(settings, config, stop)
     log.info("dispatcher stopped")

@@ -1,4 +1,4 @@
-"""Prometheus metrics of the reminders dispatcher (served on its METRICS_PORT, default 9103)."""
+"""Prometheus metrics of the reminders dispatcher (served on its metrics port, shared.runtime.config)."""
 from __future__ import annotations
 
 from prometheus_client import Counter

@@ -5,11 +5,10 @@ from services.reminders.projection import reminders_projection
 from shared.runtime.config import Settings
 from shared.runtime.worker import run_projection
 
-METRICS_PORT = 9102
 
 
 def main() -> None:
-    run_projection(reminders_projection(), Settings(service="reminders"), METRICS_PORT)
+    run_projection(reminders_projection(), Settings(service="reminders"), "reminders-consumer")
 
 
 if __name__ == "__main__":

@@ -23,11 +23,11 @@ def build_applier(projection: Projection, settings: Settings, db, producer, repl
     return consumer.BatchApplier(projection, ctx, dead_letters)
 
 
-def run_projection(projection: Projection, settings: Settings, metrics_port: int) -> None:
-    """Run the projection's consumer group until SIGTERM."""
+def run_projection(projection: Projection, settings: Settings, process: str) -> None:
+    """Run the projection's consumer group until SIGTERM (`process`: its name in METRICS_PORTS)."""
     jsonlog.configure(settings.log_level)
     stop = stop_on_signals()
-    metrics.serve(settings.metrics_port(metrics_port))
+    metrics.serve(settings.metrics_port(process))
     ensure_topics(settings, EVENT_TOPICS + (dead_letter_topic(projection.name),))
     producer = kafka_clients.producer(settings)
     db = mongo.database(settings)

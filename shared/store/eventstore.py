@@ -17,6 +17,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared.store import indexes
+from shared.domain.errors import DomainError
 from shared.contract import envelope
 from shared.contract.envelope import CloudEvent
 from shared.store.indexes import Query
@@ -32,8 +33,10 @@ INDEXES = indexes.declare(
      Query.of(COMMITS, equal=["first_version"], scan="a rebuild of derived data reads every stream")])
 
 
-class ConcurrencyConflict(Exception):
+class ConcurrencyConflict(DomainError):
     """Another command appended to the stream first."""
+    kind, code, field = "conflict", "concurrent-update", "version"
+    message = "Another change was stored at the same time; GET and retry"
 
 
 def commit_id(stream_id: str, first_version: int) -> str:
@@ -75,7 +78,7 @@ class EventStore:
         try:
             self.commits.insert_one(commit_document(stream_id, expected_version, events))
         except DuplicateKeyError:
-            raise ConcurrencyConflict(stream_id) from None
+            raise ConcurrencyConflict() from None
 
     def unpublished(self, limit: int = 500) -> list[dict]:
         """Commits not yet on Kafka, oldest first (a stream's commits keep their order)."""

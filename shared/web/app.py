@@ -15,7 +15,7 @@ from shared.runtime import jsonlog
 from shared.store import mongo
 from shared.web.auth import SECURITY_SCHEME
 from shared.runtime.config import Settings
-from shared.web.errors import PlatformApi, register_unexpected_errors
+from shared.web.errors import PlatformApi, register_error_answers
 from shared.web.health import blueprint as health_blueprint
 
 SWAGGER_DIST = flask_swagger_ui.__path__[0] + "/dist"
@@ -43,7 +43,7 @@ def create_service_app(settings: Settings, title: str, description: str, db=None
     app.config.update(config or {})
     app.extensions["db"] = db if db is not None else mongo.database(settings)
     api = PlatformApi(app)
-    register_unexpected_errors(app, api)
+    register_error_answers(app, api)
     app.register_blueprint(health_blueprint())
 
     @app.get("/docs/assets/<path:filename>")

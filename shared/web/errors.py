@@ -5,7 +5,8 @@
 
 `errors` maps field paths (as the client wrote them) to messages; it is present
 for input errors. Nothing answers with HTML, and an unexpected error is a JSON 500
-whose message reveals nothing.
+whose message reveals nothing. A refusal of any service (shared.domain.errors.DomainError)
+becomes its answer here and only here: its kind names the status (STATUS_OF_KIND).
 """
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ import logging
 import marshmallow as ma
 from flask import jsonify
 from flask_smorest import Api, abort
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+
+from shared.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,9 @@ def field_errors(data: dict) -> dict[str, list[str]]:
     return merged
 
 
+STATUS_OF_KIND = {"invalid": 422, "conflict": 409, "not-found": 404, "stale": 412}
+
+
 def reject(status: int, field: str, message: str, code: str | None = None):
     """Abort with the one error shape, naming the offending field."""
     abort(status, message=message, errors={field: [message]}, **({"error_code": code} if code else {}))
@@ -85,7 +91,19 @@ class PlatformApi(Api):
         return response
 
 
-def register_unexpected_errors(app, api: PlatformApi) -> None:
+def answer(api: PlatformApi, status: int, field: str, message: str, code: str):
+    """The one error shape for `status`, naming `field`, outside an abort."""
+    error = default_exceptions[status]()
+    error.data = {"message": message, "errors": {field: [message]}, "error_code": code}
+    return api.handle_http_exception(error)
+
+
+def register_error_answers(app, api: PlatformApi) -> None:
+    """Refusals as their status; anything unexpected as a JSON 500 that reveals nothing."""
+    @app.errorhandler(DomainError)
+    def refused(error: DomainError):
+        return answer(api, STATUS_OF_KIND[error.kind], error.field, error.answer, error.code)
+
     @app.errorhandler(Exception)
     def unexpected(error):  # pragma: no cover - a safety net
         if isinstance(error, HTTPException):

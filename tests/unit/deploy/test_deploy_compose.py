@@ -5,14 +5,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from deploy.processes import DEFAULT_PORTS, process_specs
+from deploy.processes import process_specs
+from shared.runtime.config import HTTP_PORTS
 
 ROOT = Path(__file__).resolve().parents[3]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
-PROCESSES = process_specs(DEFAULT_PORTS)
+PROCESSES = process_specs(HTTP_PORTS)
 PER_PROCESS = {"METRICS_PORT", "GOALS_PORT", "REMINDERS_PORT", "REPORTS_PORT"}
-ENV_READ = re.compile(r"""(?:_env|environ\.get|getenv)\(\s*["']([A-Z][A-Z0-9_]+)["']|environ\[\s*["']([A-Z][A-Z0-9_]+)["']\]""")
+ENV_READ = re.compile(r"""(?:\b_?env|environ\.get|getenv)\(\s*["']([A-Z][A-Z0-9_]+)["']|environ\[\s*["']([A-Z][A-Z0-9_]+)["']\]""")
 
 
 def variables_read_by_the_code() -> set[str]:
@@ -37,7 +38,7 @@ def test_every_process_of_the_platform_is_a_compose_service_with_the_same_comman
     assert service["build"]["dockerfile"] == "deploy/Dockerfile"
 
 
-@pytest.mark.parametrize("service_name,port", [(f"{name}-api", port) for name, port in DEFAULT_PORTS.items()])
+@pytest.mark.parametrize("service_name,port", [(f"{name}-api", port) for name, port in HTTP_PORTS.items()])
 def test_every_api_publishes_its_port_and_has_a_readiness_healthcheck(service_name, port):
     service = SERVICES[service_name]
     assert f"{port}:{port}" in service["ports"]
