@@ -12,6 +12,7 @@ from typing import Callable
 from marshmallow import Schema
 
 from shared.contract import schemas as s
+from shared.contract import types as t
 from shared.contract.envelope import CloudEvent
 from shared.messaging.topics import GOALS_EVENTS, REMINDERS_EVENTS
 
@@ -38,14 +39,14 @@ def _goal_created_v1_to_v2(data: dict) -> dict:
     return {**data, "gas_levels": None, "practice_rrule": None}
 
 
-EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
-    EventType("goal-created", GOALS_EVENTS, {1: s.GoalCreatedV1, 2: s.GoalCreatedV2}, {1: _goal_created_v1_to_v2}),
-    EventType("milestone-added", GOALS_EVENTS, {1: s.MilestoneAddedV1}),
-    EventType("milestone-reached", GOALS_EVENTS, {1: s.MilestoneReachedV1}),
-    EventType("goal-status-changed", GOALS_EVENTS, {1: s.GoalStatusChangedV1}),
-    EventType("session-logged", GOALS_EVENTS, {1: s.SessionLoggedV1}),
-    EventType("reminder-sent", REMINDERS_EVENTS, {1: s.ReminderSentV1}),
-    EventType("reminder-failed", REMINDERS_EVENTS, {1: s.ReminderFailedV1}),
+EVENT_TYPES: dict[str, EventType] = {kind.name: kind for kind in (
+    EventType(t.GOAL_CREATED, GOALS_EVENTS, {1: s.GoalCreatedV1, 2: s.GoalCreatedV2}, {1: _goal_created_v1_to_v2}),
+    EventType(t.MILESTONE_ADDED, GOALS_EVENTS, {1: s.MilestoneAddedV1}),
+    EventType(t.MILESTONE_REACHED, GOALS_EVENTS, {1: s.MilestoneReachedV1}),
+    EventType(t.GOAL_STATUS_CHANGED, GOALS_EVENTS, {1: s.GoalStatusChangedV1}),
+    EventType(t.SESSION_LOGGED, GOALS_EVENTS, {1: s.SessionLoggedV1}),
+    EventType(t.REMINDER_SENT, REMINDERS_EVENTS, {1: s.ReminderSentV1}),
+    EventType(t.REMINDER_FAILED, REMINDERS_EVENTS, {1: s.ReminderFailedV1}),
 )}
 
 

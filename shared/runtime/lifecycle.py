@@ -19,6 +19,11 @@ class StopFlag:
         return self._event.wait(seconds)
 
 
+def never() -> bool:
+    """The stop condition of a loop nobody stops (a test's single round, a benchmark)."""
+    return False
+
+
 def stop_on_signals() -> StopFlag:
     flag = StopFlag()
     signal.signal(signal.SIGTERM, flag.set)
