@@ -44,6 +44,7 @@ EVENT_TYPES: dict[str, EventType] = {kind.name: kind for kind in (
     EventType(t.MILESTONE_ADDED, GOALS_EVENTS, {1: s.MilestoneAddedV1}),
     EventType(t.MILESTONE_REACHED, GOALS_EVENTS, {1: s.MilestoneReachedV1}),
     EventType(t.GOAL_STATUS_CHANGED, GOALS_EVENTS, {1: s.GoalStatusChangedV1}),
+    EventType(t.GOAL_REVISED, GOALS_EVENTS, {1: s.GoalRevisedV1}),
     EventType(t.SESSION_LOGGED, GOALS_EVENTS, {1: s.SessionLoggedV1}),
     EventType(t.REMINDER_SENT, REMINDERS_EVENTS, {1: s.ReminderSentV1}),
     EventType(t.REMINDER_FAILED, REMINDERS_EVENTS, {1: s.ReminderFailedV1}),

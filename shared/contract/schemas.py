@@ -6,7 +6,7 @@ Schemas validate the JSON form of the data (ISO strings for dates and times).
 """
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.contract import vocabulary as v
 PERSONAL = {"personal": True}
@@ -84,6 +84,26 @@ class GoalStatusChangedV1(Schema):
     lifecycle_status = _one_of(v.LIFECYCLE_STATUSES)
     achievement_status = _one_of(v.ACHIEVEMENT_STATUSES)
     reason = _one_of(v.STATUS_REASONS)
+
+
+class GoalRevisedV1(Schema):
+    """A merge patch of a goal: the fields named in `revised` are present with their new values, no others."""
+    goal_id = _id()
+    client_id = _id()
+    revised = fields.List(_one_of(v.REVISABLE_GOAL_FIELDS), required=True, validate=validate.Length(min=1))
+    title = fields.String(metadata=PERSONAL)
+    description = fields.String(allow_none=True, metadata=PERSONAL)
+    priority = fields.String(validate=validate.OneOf(v.PRIORITIES))
+    measure = fields.Nested(MeasureV1, allow_none=True)
+    target_date = fields.Date(allow_none=True)
+    gas_levels = fields.Nested(GasLevelsV1, allow_none=True)
+
+    @validates_schema
+    def _only_the_revised_fields(self, data, **_kwargs):
+        revised = set(data.get("revised", ()))
+        present = set(data) & set(v.REVISABLE_GOAL_FIELDS)
+        if revised != present:
+            raise ValidationError("exactly the fields named in revised must be present", "revised")
 
 
 class GoalRatingV1(Schema):
