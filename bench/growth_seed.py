@@ -24,7 +24,7 @@ from functools import lru_cache, reduce
 
 from services.goals.adapters.read_model import GOAL_INDEX, SESSION_INDEX, goal_summary
 from services.goals.adapters.streams import Streams
-from services.goals.domain import codec
+from shared.contract import codec
 from services.goals.domain import goal as goals
 from services.goals.domain import session as sessions
 from shared.messaging import kafka_clients

@@ -1,4 +1,4 @@
-"""The AsyncAPI 3.0 document of the event contract, generated from the marshmallow schemas.
+"""The AsyncAPI 3.0 document of the event contract, generated from the event data classes' schemas.
 
     python -m tools.asyncapi > docs/asyncapi.yaml
 

@@ -17,6 +17,7 @@ from services.goals.adapters.stream_cache import CachedStreams
 from services.goals.adapters.streams import Streams
 from services.goals.service import Actor, GoalsService
 from services.goals.indexes import DECLARED
+from shared.contract.types import GOAL_CREATED, SESSION_LOGGED
 from shared.store import indexes, mongo
 from shared.runtime import jsonlog
 from shared.runtime.config import Settings
@@ -33,9 +34,9 @@ def rebuild(db) -> int:
     count = 0
     for first in store.first_commits():
         actor, stream_id = Actor(first["clinic_id"], "reindex"), first["stream_id"]
-        if first["events"][0]["type"] == "goal-created":
+        if first["events"][0]["type"] == GOAL_CREATED:
             read_model.goal_changed(actor.clinic_id, None, service.goal(actor, stream_id))
-        elif first["events"][0]["type"] == "session-logged":
+        elif first["events"][0]["type"] == SESSION_LOGGED:
             read_model.record_session(actor.clinic_id, service.session(actor, stream_id))
         count += 1
     return count

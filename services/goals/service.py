@@ -17,7 +17,7 @@ from functools import reduce
 from services.goals.domain import goal as goals
 from services.goals.domain import session as sessions
 from services.goals.domain.errors import DomainError, GoalNotFound
-from services.goals.domain.events import GoalCreated, SessionLogged
+from shared.contract.events import GoalCreated, SessionLogged
 from shared.store.eventstore import ConcurrencyConflict
 
 ATTEMPTS = 8

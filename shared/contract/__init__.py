@@ -1,1 +1,2 @@
-"""The event contract: CloudEvents envelope, one schema per (type, version), upcasters, coded values, partner views."""
+"""The event contract: CloudEvents envelope, one data class per (type, version) and its generated schema, upcasters,
+coded values, partner views."""

@@ -1,7 +1,9 @@
-"""The registry of event types: topic, schema per version, upcasters to the current version.
+"""The registry of event types: each type once, with its topic, the data class of each version, upcasters.
 
-Adding an event type or a version is one entry here plus its schema and golden
-payload. Consumers call :func:`upcast` so handlers only ever see the current version.
+Adding an event type or a version is its data class (shared.contract.events), its
+name (shared.contract.types), one entry here and its golden payload; the schemas are
+generated from the classes. Consumers call :func:`upcast` so handlers only ever see
+the current version.
 """
 from __future__ import annotations
 
@@ -11,9 +13,11 @@ from typing import Callable
 
 from marshmallow import Schema
 
-from shared.contract import schemas as s
+from shared.contract import events as e
 from shared.contract import types as t
+from shared.contract.codec import from_data
 from shared.contract.envelope import CloudEvent
+from shared.contract.schemas import schema_of
 from shared.messaging.topics import GOALS_EVENTS, REMINDERS_EVENTS
 
 Upcaster = Callable[[dict], dict]
@@ -27,12 +31,22 @@ class ContractError(ValueError):
 class EventType:
     name: str
     topic: str
-    schemas: dict[int, type[Schema]]
+    versions: dict[int, type]  # the data class of each version (shared.contract.events)
     upcasters: dict[int, Upcaster] = field(default_factory=dict)  # from version n to n + 1
 
     @property
     def current_version(self) -> int:
-        return max(self.schemas)
+        return max(self.versions)
+
+    @property
+    def current(self) -> type:
+        """The data class of the current version: what producers build and consumers get."""
+        return self.versions[self.current_version]
+
+    @property
+    def schemas(self) -> dict[int, type[Schema]]:
+        """The marshmallow schema of each version's data, generated from its class."""
+        return {version: schema_of(data) for version, data in self.versions.items()}
 
 
 def _goal_created_v1_to_v2(data: dict) -> dict:
@@ -40,15 +54,16 @@ def _goal_created_v1_to_v2(data: dict) -> dict:
 
 
 EVENT_TYPES: dict[str, EventType] = {kind.name: kind for kind in (
-    EventType(t.GOAL_CREATED, GOALS_EVENTS, {1: s.GoalCreatedV1, 2: s.GoalCreatedV2}, {1: _goal_created_v1_to_v2}),
-    EventType(t.MILESTONE_ADDED, GOALS_EVENTS, {1: s.MilestoneAddedV1}),
-    EventType(t.MILESTONE_REACHED, GOALS_EVENTS, {1: s.MilestoneReachedV1}),
-    EventType(t.GOAL_STATUS_CHANGED, GOALS_EVENTS, {1: s.GoalStatusChangedV1}),
-    EventType(t.GOAL_REVISED, GOALS_EVENTS, {1: s.GoalRevisedV1}),
-    EventType(t.SESSION_LOGGED, GOALS_EVENTS, {1: s.SessionLoggedV1}),
-    EventType(t.REMINDER_SENT, REMINDERS_EVENTS, {1: s.ReminderSentV1}),
-    EventType(t.REMINDER_FAILED, REMINDERS_EVENTS, {1: s.ReminderFailedV1}),
+    EventType(t.GOAL_CREATED, GOALS_EVENTS, {1: e.GoalCreatedV1, 2: e.GoalCreated}, {1: _goal_created_v1_to_v2}),
+    EventType(t.MILESTONE_ADDED, GOALS_EVENTS, {1: e.MilestoneAdded}),
+    EventType(t.MILESTONE_REACHED, GOALS_EVENTS, {1: e.MilestoneReached}),
+    EventType(t.GOAL_STATUS_CHANGED, GOALS_EVENTS, {1: e.GoalStatusChanged}),
+    EventType(t.GOAL_REVISED, GOALS_EVENTS, {1: e.GoalRevised}),
+    EventType(t.SESSION_LOGGED, GOALS_EVENTS, {1: e.SessionLogged}),
+    EventType(t.REMINDER_SENT, REMINDERS_EVENTS, {1: e.ReminderSent}),
+    EventType(t.REMINDER_FAILED, REMINDERS_EVENTS, {1: e.ReminderFailed}),
 )}
+_OF_DATA_CLASS = {kind.current: kind for kind in EVENT_TYPES.values()}
 
 
 def event_type(name: str) -> EventType:
@@ -56,6 +71,19 @@ def event_type(name: str) -> EventType:
         return EVENT_TYPES[name]
     except KeyError:
         raise ContractError(f"unknown event type {name!r}") from None
+
+
+def type_of(data) -> EventType:
+    """The registered type whose current version's data `data` is (an instance of shared.contract.events)."""
+    try:
+        return _OF_DATA_CLASS[type(data)]
+    except KeyError:
+        raise ContractError(f"{type(data).__name__} is the data of no current event version") from None
+
+
+def data_of(event: CloudEvent):
+    """The event's data as an instance of its version's data class (upcast the event first for the current one)."""
+    return from_data(_data_class(event.type, event.schemaversion), event.data)
 
 
 def validate(name: str, version: int, data: dict) -> None:
@@ -68,10 +96,14 @@ def validate(name: str, version: int, data: dict) -> None:
 @functools.cache
 def _schema(name: str, version: int) -> Schema:
     """One schema instance per (type, version): building one costs more than validating with it."""
-    schema = event_type(name).schemas.get(version)
-    if schema is None:
+    return schema_of(_data_class(name, version))()
+
+
+def _data_class(name: str, version: int) -> type:
+    data = event_type(name).versions.get(version)
+    if data is None:
         raise ContractError(f"unknown version {version} of {name!r}")
-    return schema()
+    return data
 
 
 def upcast(event: CloudEvent) -> CloudEvent:

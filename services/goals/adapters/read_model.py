@@ -17,7 +17,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from services.goals.domain import codec
+from shared.contract import codec
 from shared.store import indexes
 from shared.store.indexes import Query
 

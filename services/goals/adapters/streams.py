@@ -1,16 +1,17 @@
-"""Goal and session streams in the event store, as domain events.
+"""Goal and session streams in the event store, as event data (shared.contract.events).
 
-Translates between the domain's event dataclasses and stored CloudEvents: the
-domain never sees envelopes, and the envelope carries the tenant, the sequence and
-the correlation ids. A stream of another clinic reads as empty (the caller answers 404).
+Translates between the event data dataclasses the domain decides and stored
+CloudEvents: the domain never sees envelopes, and the envelope carries the tenant,
+the sequence and the correlation id. A stream of another clinic reads as empty (the
+caller answers 404).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.goals.domain.events import event_from_data, event_to_data, type_name
+from shared.contract.codec import to_data
 from shared.contract.envelope import CloudEvent
-from shared.contract.registry import event_type, upcast, validate
+from shared.contract.registry import data_of, type_of, upcast, validate
 from shared.store.eventstore import EventStore
 
 SOURCE = "/therapy-goals/goals-service"
@@ -18,7 +19,7 @@ SOURCE = "/therapy-goals/goals-service"
 
 @dataclass(frozen=True)
 class Stream:
-    events: list          # domain events, in order
+    events: list          # event data, in order
     envelopes: list[CloudEvent]
     cached: bool = False  # read from a process's cache (adapters/stream_cache.py), not the store
 
@@ -39,11 +40,11 @@ class Streams:
         envelopes = [upcast(e) for e in self.store.load(stream_id)]
         if envelopes and envelopes[0].clinicid != clinic_id:
             return Stream([], [])
-        return Stream([event_from_data(e.type, e.data) for e in envelopes], envelopes)
+        return Stream([data_of(e) for e in envelopes], envelopes)
 
     def append(self, clinic_id: str, stream_id: str, client_id: str, expected_version: int, events: list,
                correlation_id: str | None = None, causation_id: str | None = None) -> list[CloudEvent]:
-        """Store the domain events after `expected_version`; raises ConcurrencyConflict."""
+        """Store the events' data after `expected_version`; raises ConcurrencyConflict."""
         envelopes = [self._envelope(clinic_id, stream_id, client_id, expected_version + n, event,
                                     correlation_id, causation_id) for n, event in enumerate(events, start=1)]
         if envelopes:
@@ -52,10 +53,8 @@ class Streams:
 
     @staticmethod
     def _envelope(clinic_id, stream_id, client_id, sequence, event, correlation_id, causation_id) -> CloudEvent:
-        name = type_name(event)
-        version = event_type(name).current_version
-        data = event_to_data(event)
-        validate(name, version, data)  # the contract is checked before anything is stored
-        return CloudEvent(type=name, source=SOURCE, subject=stream_id, schemaversion=version, clinicid=clinic_id,
-                          sequence=sequence, partitionkey=client_id, data=data,
+        kind, data = type_of(event), to_data(event)
+        validate(kind.name, kind.current_version, data)  # the contract is checked before anything is stored
+        return CloudEvent(type=kind.name, source=SOURCE, subject=stream_id, schemaversion=kind.current_version,
+                          clinicid=clinic_id, sequence=sequence, partitionkey=client_id, data=data,
                           correlationid=correlation_id, causationid=causation_id)

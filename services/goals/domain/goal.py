@@ -13,37 +13,28 @@ from datetime import date, datetime
 from . import lifecycle
 from .errors import DuplicateMilestone, GasLevelsFrozen, GoalClosed, GoalNotFound
 from .errors import MilestoneAlreadyReached, UnknownMilestone
-from .events import GoalCreated, GoalEvent, GoalStatusChanged, Measure
-from .events import MilestoneAdded, MilestoneReached
 from .goal_creation import TITLE_MAX, create_goal  # noqa: F401 (re-exported decision)
 from .rules import as_utc, not_in_past, valid_choice, valid_id, valid_text
+from shared.contract.events import GoalCreated, GoalStatusChanged, MilestoneAdded, MilestoneReached
+from shared.contract.events import PlannedMilestone
 from shared.contract.vocabulary import STATUS_REASONS
+
+GoalEvent = GoalCreated | MilestoneAdded | MilestoneReached | GoalStatusChanged
 
 
 @dataclass(frozen=True)
-class Milestone:
-    milestone_id: str
-    title: str
-    due_date: date
+class Milestone(PlannedMilestone):
+    """A milestone of the goal: as planned or added, and when it was reached."""
     reached_at: datetime | None = None
 
 
 @dataclass(frozen=True)
-class Goal:
-    goal_id: str
-    client_id: str
-    clinician_id: str
-    title: str
-    description: str
-    category: str
-    priority: str
-    measure: Measure | None
-    target_date: date
-    lifecycle_status: str
-    achievement_status: str
+class Goal(GoalCreated):
+    """The goal: the fields it was created with, at their current values, and its milestones as they now are.
+
+    ``version`` counts its events; ``created_at`` is its first event's envelope time.
+    """
     milestones: tuple[Milestone, ...]
-    gas_levels: dict[str, str] | None
-    practice_rrule: str | None
     version: int = 0
     created_at: datetime | None = None
 

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
 from .errors import IncompleteGasLevels, InvalidRecurrenceRule, TargetEqualsBaseline
-from .events import GoalCreated, Measure, PlannedMilestone
 from .rules import not_in_past, valid_choice, valid_id, valid_number, valid_text
+from shared.contract.events import GoalCreated, Measure, PlannedMilestone
 from shared.domain import recurrence
 from shared.contract.vocabulary import CATEGORIES, GAS_KEYS, PRIORITIES
 

@@ -9,26 +9,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from .errors import DurationOutOfRange, NextSessionNotAfterSession
-from .events import GoalRating, SessionLogged, SessionMeasures
 from .rules import as_utc, integer_between, valid_choice, valid_id
 from .session_inputs import valid_measures, valid_ratings
+from shared.contract.events import SessionLogged
 from shared.contract.vocabulary import ATTENDANCES, MODALITIES
 
 LONGEST_SESSION_MINUTES = 600
 
 
 @dataclass(frozen=True)
-class Session:
-    session_id: str
-    client_id: str
-    clinician_id: str
-    occurred_at: datetime
-    duration_minutes: int
-    attendance: str
-    modality: str
-    goals: tuple[GoalRating, ...]
-    measures: SessionMeasures
-    next_session_at: datetime | None
+class Session(SessionLogged):
+    """The session: what was logged; ``version`` counts its events."""
     version: int = 0
 
     @property

@@ -15,8 +15,8 @@ from .errors import (
     RatingOutOfRange,
     ScoreOutOfRange,
 )
-from .events import GoalRating, SessionMeasures
 from .rules import integer_between, valid_id
+from shared.contract.events import GoalRating, SessionMeasures
 
 _HIGHEST_SCORE = {"phq9": 27, "phq9_item9": 3, "gad7": 21}
 

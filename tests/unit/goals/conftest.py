@@ -5,7 +5,7 @@ from itertools import count
 
 import pytest
 
-from services.goals.domain.events import GoalCreated, GoalStatusChanged
+from shared.contract.events import GoalCreated, GoalStatusChanged
 from services.goals.domain.goal import apply, create_goal, fold
 from services.goals.domain.session import log_session
 
@@ -65,7 +65,7 @@ def goal_in():
             goal_id="goal-1", client_id="client-1", clinician_id="clinician-1",
             title="Sleep seven hours", description="", category="other", priority="low",
             measure=None, target_date=TODAY, lifecycle_status=lifecycle_status,
-            achievement_status=achievement_status, milestones=(),
+            achievement_status=achievement_status, milestones=(), gas_levels=None, practice_rrule=None,
         )
         return fold([created])
 

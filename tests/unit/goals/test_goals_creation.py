@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from services.goals.domain import errors
-from services.goals.domain.events import GoalCreated, Measure, PlannedMilestone
+from shared.contract.events import GoalCreated, Measure, PlannedMilestone
 from services.goals.domain.goal import revise_gas_levels
 
 GAS_LEVELS = {

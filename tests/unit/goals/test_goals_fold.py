@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from services.goals.domain.events import GoalStatusChanged, MilestoneAdded, MilestoneReached
+from shared.contract.events import GoalStatusChanged, MilestoneAdded, MilestoneReached
 from services.goals.domain.goal import Goal, Milestone, add_milestone, apply, change_status
 from services.goals.domain.goal import fold, reach_milestone
 

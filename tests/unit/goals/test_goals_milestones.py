@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from services.goals.domain import errors
-from services.goals.domain.events import MilestoneAdded, MilestoneReached
+from shared.contract.events import MilestoneAdded, MilestoneReached
 from services.goals.domain.goal import add_milestone, apply, reach_milestone
 
 CLOSED = ["completed", "cancelled", "entered-in-error", "rejected"]

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from services.goals.domain import errors
-from services.goals.domain.events import GoalRating, SessionLogged, SessionMeasures
+from shared.contract.events import GoalRating, SessionLogged, SessionMeasures
 from services.goals.domain.session import Session, fold, needs_same_day_attention
 
 NOT_ATTENDED = ["no-show", "cancelled-late"]
@@ -132,7 +132,7 @@ def test_a_goal_is_rated_once_per_session(log):
 def test_scores_at_the_ends_of_their_scales_are_accepted(log, scores):
     [logged] = log(**scores)
 
-    assert logged.measures == SessionMeasures(**scores)
+    assert logged.measures == SessionMeasures(**{"phq9": None, "phq9_item9": None, "gad7": None, **scores})
 
 
 @pytest.mark.parametrize("field, score", [
@@ -172,7 +172,7 @@ def test_a_missed_session_may_list_its_goals_without_ratings(log, attendance):
     [logged] = log(attendance=attendance, goals=[("goal-1", None)])
 
     assert logged.goals == (GoalRating("goal-1", None),)
-    assert logged.measures == SessionMeasures()
+    assert logged.measures == SessionMeasures(None, None, None)
 
 
 @pytest.mark.parametrize("attendance", NOT_ATTENDED)
@@ -222,7 +222,7 @@ def test_a_logged_session_holds_what_was_logged_at_version_one(log, noon):
     assert session == Session(
         session_id="session-1", client_id="client-1", clinician_id="clinician-1",
         occurred_at=noon, duration_minutes=50, attendance="no-show", modality="video",
-        goals=(GoalRating("goal-1", None),), measures=SessionMeasures(),
+        goals=(GoalRating("goal-1", None),), measures=SessionMeasures(None, None, None),
         next_session_at=tomorrow, version=1,
     )
     assert not session.attended

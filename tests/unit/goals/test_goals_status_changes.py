@@ -1,7 +1,7 @@
 import pytest
 
 from services.goals.domain import errors
-from services.goals.domain.events import GoalStatusChanged
+from shared.contract.events import GoalStatusChanged
 from services.goals.domain.goal import apply, change_status
 
 OPEN = ["proposed", "planned", "accepted", "active", "on-hold"]

@@ -1,32 +1,42 @@
-"""Turn frozen dataclasses into JSON-ready dicts and back, driven by type hints.
+"""Event data dataclasses (shared.contract.events) to JSON-ready dicts and back, driven by type hints (pure).
 
-Dates and datetimes travel as ISO 8601 strings; tuples as lists. Decoding
-accepts only timezone-aware datetimes and returns them in UTC. Fields missing
-from the data take the dataclass default (how older versions read as null);
-fields the class does not know are refused.
+Dates and datetimes travel as ISO 8601 strings; tuples as lists; nested dataclasses
+as objects. A field whose value is ``ABSENT`` is left out of the data, and a field
+the data leaves out takes its dataclass default (only ``ABSENT``-default fields have
+one in the contract); fields the class does not know are refused (ValueError).
+Decoding accepts only timezone-aware datetimes and returns them in UTC.
 """
+from __future__ import annotations
 
+import functools
 import types
 import typing
-from dataclasses import MISSING, asdict, fields, is_dataclass
+from dataclasses import MISSING, fields, is_dataclass
 from datetime import date, datetime, timezone
+
+from shared.contract.events import ABSENT, Absent
 
 
 def to_data(obj) -> dict:
-    return _encode(asdict(obj))
+    """The dataclass instance as a JSON-ready dict."""
+    return {f.name: _encode(value) for f in fields(obj) if (value := getattr(obj, f.name)) is not ABSENT}
 
 
 def from_data(cls, data: dict):
-    known = {field.name for field in fields(cls)}
-    unexpected = sorted(set(data) - known)
+    """The instance of dataclass `cls` whose JSON-ready data is given."""
+    hints = _hints(cls)
+    unexpected = sorted(set(data) - set(hints))
     if unexpected:
         raise ValueError(f"{cls.__name__} has no fields {unexpected}")
-    hints = typing.get_type_hints(cls)
-    values = {name: _decode(hints[name], data[name]) for name in known & set(data)}
-    missing = [f.name for f in fields(cls) if f.name not in values and _required(f)]
+    missing = [f.name for f in fields(cls) if f.name not in data and _required(f)]
     if missing:
         raise ValueError(f"{cls.__name__} data lacks {missing}")
-    return cls(**values)
+    return cls(**{name: _decode(hints[name], value) for name, value in data.items()})
+
+
+@functools.cache
+def _hints(cls) -> dict:
+    return typing.get_type_hints(cls)
 
 
 def _required(field) -> bool:
@@ -34,6 +44,8 @@ def _required(field) -> bool:
 
 
 def _encode(value):
+    if is_dataclass(value):
+        return to_data(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, dict):
@@ -63,7 +75,7 @@ def _decode(hint, value):
 
 
 def _decode_optional(hint, value):
-    concrete = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+    concrete = [arg for arg in typing.get_args(hint) if arg not in (type(None), Absent)]
     return _decode(concrete[0], value) if len(concrete) == 1 else value
 
 
