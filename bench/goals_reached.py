@@ -5,7 +5,7 @@
 
 For each gunicorn configuration (workers x threads, deploy/gunicorn.conf.py) it starts
 the goals API against the store of MONGODB_URI, on a database of its own, with the
-benchmark-only baseline endpoint (GOALS_BENCH_BASELINE=1: authenticate, one
+benchmark-only baseline endpoint (bench/goals_baseline.py: authenticate, one
 insert_one). N client threads, each with its own requests.Session (one keep-alive
 connection), create their goals with milestones through the API, then call the
 baseline and then `reached` on their own goals for a bounded time each. It prints
@@ -51,7 +51,7 @@ def free_port() -> int:
 
 def start_api(port: int, env: dict) -> subprocess.Popen:
     argv = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-            "services.goals.app:create_app()"]
+            "bench.goals_baseline:create_app()"]
     api = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            start_new_session=True)
     deadline = time.monotonic() + 60
@@ -168,7 +168,7 @@ def store_other_commits(db, count: int, per_stream: int = 6) -> None:
 
 def measure(args, workers: str, threads: str, cache_size: str) -> None:
     prefix = f"bench{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "GOALS_BENCH_BASELINE": "1", "MONGODB_DB_PREFIX": prefix, "JWT_SECRET": SECRET,
+    env = {**os.environ, "MONGODB_DB_PREFIX": prefix, "JWT_SECRET": SECRET,
            "WEB_CONCURRENCY": workers, "WEB_THREADS": threads, "LOG_LEVEL": "WARNING",
            "GOALS_STREAM_CACHE_SIZE": cache_size}
     if args.other_commits:

@@ -22,10 +22,11 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache, reduce
 
-from services.goals.adapters.read_model import GOAL_INDEX, SESSION_INDEX, goal_summary
-from services.goals.adapters.streams import Streams
+from services.goals.store.read_model import GOAL_INDEX, SESSION_INDEX, goal_summary
+from services.goals.store.streams import Streams
 from shared.contract import codec
 from services.goals.domain import goal as goals
+from services.goals.domain.goal_creation import create_goal
 from services.goals.domain import session as sessions
 from shared.messaging import kafka_clients
 from shared.messaging.topics import GOALS_EVENTS
@@ -108,7 +109,7 @@ def _template(shape: int, now: datetime) -> str:
     at = now - timedelta(days=15 + 30 * (shape // 9), minutes=shape)
     today = (now - timedelta(hours=12)).date()
     milestone_ids = iter(f"{GOAL}-m{m}" for m in range(MILESTONES_PER_GOAL))
-    created = goals.create_goal(
+    created = create_goal(
         goal_id=GOAL, client_id=CLIENT, clinician_id=CLINICIAN, title="Take the bus to work",
         description="", category=("anxiety", "depression", "coping-skills")[shape % 3], priority="medium",
         target_date=today + timedelta(days=180), today=today,
@@ -143,6 +144,6 @@ def _template(shape: int, now: datetime) -> str:
 
 def _commit(stream_id: str, version: int, events: list, at: datetime) -> dict:
     time = at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-    envelopes = [replace(Streams._envelope(CLINIC, stream_id, CLIENT, version + 1, event, None, None), time=time)
+    envelopes = [replace(Streams._envelope(CLINIC, stream_id, CLIENT, version + 1, event, None), time=time)
                  for event in events]
     return commit_document(stream_id, version, envelopes, published=True)

@@ -53,8 +53,6 @@ _ATTRIBUTES = {
     "partitionkey": {"type": "string", "description": "Extension: the client id; equals the Kafka message key."},
     "correlationid": {"type": "string", "description": "Extension (optional): id of the request that led "
                                                        "to the event."},
-    "causationid": {"type": "string", "description": "Extension (optional): id of the command or event that "
-                                                     "caused this one."},
     "data": {"type": "object", "description": "The event's data; its schema depends on type and schemaversion."},
 }
 

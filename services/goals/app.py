@@ -7,20 +7,18 @@ the first request (and again until that succeeds).
 """
 from __future__ import annotations
 
-import os
-
-from services.goals.adapters.idempotency import IdempotencyRecords
-from services.goals.adapters.read_model import ReadModel
-from services.goals.adapters.stream_cache import CachedStreams
-from services.goals.adapters.streams import Streams
-from services.goals.api import baseline, errors, events, goals, milestones, sessions
+from services.goals.api import events, goals, milestones, sessions, status
 from services.goals.indexes import DECLARED
 from services.goals.service import GoalsService
+from services.goals.settings import GoalsSettings
+from services.goals.store.idempotency import IdempotencyRecords
+from services.goals.store.read_model import ReadModel
+from services.goals.store.stream_cache import CachedStreams
+from services.goals.store.streams import Streams
 from shared.store import indexes
-from shared.web.auth import BEARER
-from shared.runtime.config import Settings
 from shared.store.eventstore import EventStore
 from shared.web.app import create_service_app, on_first_request, service_db
+from shared.web.auth import BEARER
 
 LARGEST_BODY = 256 * 1024  # bytes; a goal with 50 milestones and GAS levels is far smaller
 DESCRIPTION = """Goals, milestones and sessions of goal-oriented therapy, stored as events.
@@ -31,20 +29,16 @@ changes to a goal accept `If-Match`; every POST accepts `Idempotency-Key`.
 See docs/goals-api.md."""
 
 
-def create_app(settings: Settings | None = None, db=None):
-    settings = settings or Settings(service="goals")
+def create_app(settings: GoalsSettings | None = None, db=None):
+    settings = settings or GoalsSettings()
     app, api = create_service_app(settings, "Therapy goals API", DESCRIPTION, db=db,
                                   config={"MAX_CONTENT_LENGTH": LARGEST_BODY})
     db = service_db(app)
-    store, read_model, records = EventStore(db), ReadModel(db), IdempotencyRecords(db)
-    cache_size = int(os.environ.get("GOALS_STREAM_CACHE_SIZE", "10000"))
-    app.extensions["goals_service"] = GoalsService(CachedStreams(Streams(store), cache_size), read_model)
-    app.extensions["idempotency_records"] = records
+    streams = CachedStreams(Streams(EventStore(db)), settings.stream_cache_size)
+    app.extensions["goals_service"] = GoalsService(streams, ReadModel(db))
+    app.extensions["idempotency_records"] = IdempotencyRecords(db)
     api.spec.options["security"] = [BEARER]
-    for blueprint in (goals.blp, milestones.blp, events.blp, sessions.blp):
-        api.register_blueprint(blueprint)
-    if os.environ.get("GOALS_BENCH_BASELINE") == "1":
-        app.register_blueprint(baseline.blueprint(db))
-    errors.register(app, api)
+    for module in (goals, milestones, status, events, sessions):
+        api.register_blueprint(module.blp)
     on_first_request(app, lambda: indexes.ensure(db, DECLARED))
     return app

@@ -11,13 +11,16 @@ still hold); with one, the caller hears 412 (stale) or 409 (lost race).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from functools import reduce
 
 from services.goals.domain import goal as goals
+from services.goals.domain import goal_creation
 from services.goals.domain import session as sessions
-from services.goals.domain.errors import DomainError, GoalNotFound
+from services.goals.domain.errors import GoalNotFound, SessionNotFound, StaleVersion, UnknownGoalOfClient
 from shared.contract.events import GoalCreated, SessionLogged
+from shared.domain.errors import DomainError
+from shared.domain.time import Clock, instant, utc_now
 from shared.store.eventstore import ConcurrencyConflict
 
 ATTEMPTS = 8
@@ -30,32 +33,14 @@ class Actor:
     correlation_id: str | None = None
 
 
-class StaleVersion(Exception):
-    """The aggregate is not at a version the caller expects (If-Match)."""
-
-
-class SessionNotFound(DomainError):
-    kind = "not-found"
-    code = "session-not-found"
-    field = "session_id"
-
-
-class UnknownGoalOfClient(DomainError):
-    code = "unknown-goal"
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def _with_clinician(actor: Actor, command: dict) -> dict:
     """The command with its clinician: the one named, else the signed-in user."""
     return {**command, "clinician_id": command.get("clinician_id") or actor.user_id}
 
 
 class GoalsService:
-    def __init__(self, streams, read_model, clock=utc_now):
-        """`streams` is a CachedStreams (adapters/stream_cache.py); capacity 0 caches nothing."""
+    def __init__(self, streams, read_model, clock: Clock = utc_now):
+        """`streams` is a CachedStreams (store/stream_cache.py); capacity 0 caches nothing."""
         self.streams, self.read_model, self.clock = streams, read_model, clock
 
     def today(self) -> date:
@@ -65,7 +50,7 @@ class GoalsService:
     # --- goals ---------------------------------------------------------------
 
     def create_goal(self, actor: Actor, goal_id: str, command: dict):
-        events = goals.create_goal(goal_id=goal_id, today=self.today(), **_with_clinician(actor, command))
+        events = goal_creation.create_goal(goal_id=goal_id, today=self.today(), **_with_clinician(actor, command))
         return self._save_goal(actor, None, None, events)
 
     def add_milestone(self, actor: Actor, goal_id: str, milestone_id: str, command: dict, expected=None):
@@ -100,7 +85,7 @@ class GoalsService:
 
     @staticmethod
     def _goal(stream):
-        return goals.fold(stream.events, created_at=datetime.fromisoformat(stream.created_at))
+        return goals.fold(stream.events, created_at=instant(stream.created_at))
 
     def _change_goal(self, actor: Actor, goal_id: str, expected, decide):
         for attempt in range(1, ATTEMPTS + 1):
@@ -108,9 +93,9 @@ class GoalsService:
             goal = self._goal(stream)
             try:
                 if expected is not None and goal.version not in expected:
-                    raise StaleVersion(goal_id)
+                    raise StaleVersion()
                 return self._save_goal(actor, stream, goal, decide(goal))
-            except (DomainError, StaleVersion, ConcurrencyConflict) as refusal:
+            except DomainError as refusal:
                 lost_race = isinstance(refusal, ConcurrencyConflict) and expected is None
                 if attempt == ATTEMPTS or not (stream.cached or lost_race):
                     raise

@@ -4,19 +4,19 @@ from __future__ import annotations
 import logging
 
 from services.goals.indexes import DECLARED
-from shared.store import indexes, mongo
-from shared.runtime import jsonlog, metrics
+from services.goals.settings import GoalsSettings
 from shared.messaging import kafka_clients, relay
-from shared.runtime.config import Settings
 from shared.messaging.topics import ensure_topics
-from shared.store.eventstore import EventStore
+from shared.runtime import jsonlog, metrics
 from shared.runtime.lifecycle import stop_on_signals
+from shared.store import indexes, mongo
+from shared.store.eventstore import EventStore
 
 log = logging.getLogger(__name__)
 
 
-def main(settings: Settings | None = None) -> None:
-    settings = settings or Settings(service="goals")
+def main(settings: GoalsSettings | None = None) -> None:
+    settings = settings or GoalsSettings()
     jsonlog.configure(settings.log_level)
     stop = stop_on_signals()
     metrics.serve(settings.metrics_port("goals-relay"))

@@ -2,8 +2,8 @@
 
 Extension attribute names follow the CloudEvents naming rule (lower-case letters
 and digits): ``schemaversion``, ``clinicid``, ``sequence`` (per-aggregate),
-``partitionkey`` (the client id: the Kafka message key), ``correlationid`` and
-``causationid``.
+``partitionkey`` (the client id: the Kafka message key) and ``correlationid``
+(the request that led to the event).
 """
 from __future__ import annotations
 
@@ -42,7 +42,6 @@ class CloudEvent:
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     time: str = field(default_factory=lambda: now_iso())
     correlationid: str | None = None
-    causationid: str | None = None
     specversion: str = SPEC_VERSION
     datacontenttype: str = "application/json"
     # not an attribute of the envelope: set by the consumer runtime, never serialized (shared.store.projection)

@@ -5,16 +5,18 @@ ISO strings) alike, so one response schema serves both.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from marshmallow import ValidationError, fields
+
+from shared.domain.time import utc_now
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
 CLOCK_SKEW = timedelta(minutes=5)
 
 
 def not_in_the_future(moment: datetime) -> None:
-    if moment > datetime.now(timezone.utc) + CLOCK_SKEW:
+    if moment > utc_now() + CLOCK_SKEW:
         raise ValidationError("Must not be in the future.")
 
 

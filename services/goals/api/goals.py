@@ -5,18 +5,17 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.goals.api import schemas as s
-from services.goals.api.http import CREATE, IDEMPOTENCY_KEY, actor, command, listing, new_id, reader, service
-from services.goals.api.http import versioned
+from services.goals.api.http import CREATE, IDEMPOTENCY_KEY, actor, command, listing, reader, service, versioned
 
 blp = Blueprint("goals", __name__, url_prefix="/v1/goals", description="Therapy goals: what therapy is for")
 
 
 @blp.route("")
 class Goals(MethodView):
-    @command(blp, s.GoalRequest, s.Goal, status=201, errors=CREATE, headers=(IDEMPOTENCY_KEY,))
-    def post(self, goal_fields):
+    @command(blp, s.GoalRequest, s.Goal, status=201, errors=CREATE, headers=(IDEMPOTENCY_KEY,), creates=True)
+    def post(self, goal_fields, new_id):
         """Set a new goal for a client"""
-        goal = service().create_goal(actor(), new_id(), goal_fields)
+        goal = service().create_goal(actor(), new_id, goal_fields)
         return versioned(goal, goal.version, 201, location=f"/v1/goals/{goal.goal_id}")
 
     @listing(blp, s.GoalQuery, s.GoalPage)

@@ -1,4 +1,4 @@
-"""What every goals view needs from HTTP: the actor, versions (ETag/If-Match), new ids, and the
+"""What every goals view needs from HTTP: the actor, versions (ETag/If-Match), and the
 decorator stacks of the three kinds of operation (a command, a read, a listing)."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 import uuid
 from http import HTTPStatus
 
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_smorest import Blueprint
 
 from services.goals.api.idempotency import idempotent
@@ -17,7 +17,6 @@ from shared.web.queries import no_query, query
 staff_only = requires(*STAFF)
 CREATE, CHANGE = (400, 401, 403, 409), (400, 401, 403, 404, 409, 412)
 _CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
-_ID_NAMESPACE = uuid.UUID("6f1f3c36-8d7e-4c55-9d55-1b6a1e0f2d7a")
 
 ETAG = {"ETag": {"description": 'The version, e.g. "3"; send it back in If-Match', "schema": {"type": "string"}}}
 IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
@@ -47,12 +46,6 @@ def expected_versions() -> frozenset[int] | None:
     return frozenset(int(tag) for tag in tags if tag.isascii() and tag.isdigit() and len(tag) < 19)
 
 
-def new_id() -> str:
-    """A new resource id; derived from the Idempotency-Key when there is one (see adapters/idempotency)."""
-    claimed = g.get("idempotency_record")
-    return str(uuid.uuid5(_ID_NAMESPACE, claimed) if claimed else uuid.uuid4())
-
-
 def versioned(body, version: int, status: int = 200, location: str | None = None):
     """A view's answer with the strong ETag of `version` (and a Location for a 201)."""
     headers = {"ETag": f'"{version}"', **({"Location": location} if location else {})}
@@ -60,9 +53,12 @@ def versioned(body, version: int, status: int = 200, location: str | None = None
 
 
 def command(blp: Blueprint, body, answer, status: int = 200, errors=CHANGE, headers=(IDEMPOTENCY_KEY, IF_MATCH),
-            body_required: bool = True):
-    """A POST: staff only, Idempotency-Key, no query parameters, `body` in, `answer` out with its ETag."""
-    return _stack(blp.doc(parameters=list(headers)), staff_only, idempotent, no_query(blp),
+            body_required: bool = True, creates: bool = False):
+    """A POST: staff only, Idempotency-Key, no query parameters, `body` in, `answer` out with its ETag.
+
+    With `creates`, the view is also given `new_id`, the id of what it creates (api/idempotency.py).
+    """
+    return _stack(blp.doc(parameters=list(headers)), staff_only, idempotent(creates), no_query(blp),
                   blp.arguments(body, required=body_required), _answers(blp, errors),
                   blp.response(status, answer, headers=ETAG))
 

@@ -5,44 +5,60 @@ fingerprint (method, path, query and JSON body, key order aside): the same key
 with another request answers 422 `idempotency-key-reused`; while the first
 request is still running, 409 `idempotency-key-in-use` with Retry-After. Only
 successful (2xx) answers are kept: after a refusal nothing was recorded, so the
-key may be used again. Storage and crash window: adapters/idempotency.py.
+key may be used again. Storage and crash window: store/idempotency.py.
+
+The id of what a keyed request creates is derived from its claim, so a retry that
+takes over a stale claim meets what the first run stored instead of storing it twice.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
 import json
+import uuid
 
-from flask import current_app, g, make_response, request
+from flask import current_app, make_response, request
 from flask_smorest import abort
 
-from services.goals.adapters.idempotency import Claim, IdempotencyRecords
+from services.goals.store.idempotency import Claim, IdempotencyRecords
 from shared.web.auth import principal
 from shared.web.errors import reject
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADERS = ("Location", "ETag")
+_ID_NAMESPACE = uuid.UUID("6f1f3c36-8d7e-4c55-9d55-1b6a1e0f2d7a")
 
 
-def idempotent(view):
-    """View decorator (inside the auth check): claim the key, run the view, keep its answer."""
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        key = request.headers.get(HEADER)
-        if key is None:
-            return view(*args, **kwargs)
-        claim = _records().claim(principal().clinic_id, _valid(key), fingerprint())
-        if not claim.claimed:
-            return _answer_for(claim)
-        g.idempotency_record = claim.record_id
-        try:
-            response = make_response(view(*args, **kwargs))
-        except BaseException:
-            _records().release(claim)
-            raise
-        _keep(claim, response)
-        return response
-    return wrapper
+def idempotent(creates: bool = False):
+    """View decorator (inside the auth check): claim the key, run the view, keep its answer.
+
+    With `creates`, the view is given `new_id`: the id of what it creates (see above).
+    """
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            key = request.headers.get(HEADER)
+            claim = None if key is None else _records().claim(principal().clinic_id, _valid(key), fingerprint())
+            if claim is not None and not claim.claimed:
+                return _answer_for(claim)
+            if creates:
+                kwargs["new_id"] = new_id(claim)
+            if claim is None:
+                return view(*args, **kwargs)
+            try:
+                response = make_response(view(*args, **kwargs))
+            except BaseException:
+                _records().release(claim)
+                raise
+            _keep(claim, response)
+            return response
+        return wrapper
+    return decorate
+
+
+def new_id(claim: Claim | None) -> str:
+    """A new resource id: derived from the claim of the request's key, else random."""
+    return str(uuid.uuid5(_ID_NAMESPACE, claim.record_id) if claim else uuid.uuid4())
 
 
 def fingerprint() -> str:

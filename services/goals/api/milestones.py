@@ -1,4 +1,4 @@
-"""Changes to a goal: add a milestone, reach one, change the goal's status (If-Match aware)."""
+"""A goal's milestones: add one, record that one was reached (If-Match aware)."""
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -7,19 +7,18 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.goals.api import schemas as s
-from services.goals.api.http import actor, command, expected_versions, new_id, service, versioned
+from services.goals.api.http import actor, command, expected_versions, service, versioned
 
-blp = Blueprint("milestones", __name__, url_prefix="/v1/goals", description="Milestones and status of a goal")
+blp = Blueprint("milestones", __name__, url_prefix="/v1/goals", description="Milestones of a goal")
 
 
 @blp.route("/<goal_id>/milestones")
 class Milestones(MethodView):
-    @command(blp, s.MilestoneRequest, s.MilestoneCreated, status=201)
-    def post(self, milestone, goal_id):
+    @command(blp, s.MilestoneRequest, s.MilestoneCreated, status=201, creates=True)
+    def post(self, milestone, goal_id, new_id):
         """Add a milestone to a goal"""
-        milestone_id = new_id()
-        goal = service().add_milestone(actor(), goal_id, milestone_id, milestone, expected_versions())
-        body = {**asdict(goal.milestone(milestone_id)), "goal_id": goal_id, "version": goal.version}
+        goal = service().add_milestone(actor(), goal_id, new_id, milestone, expected_versions())
+        body = {**asdict(goal.milestone(new_id)), "goal_id": goal_id, "version": goal.version}
         return versioned(body, goal.version, 201, location=f"/v1/goals/{goal_id}")
 
 
@@ -30,13 +29,4 @@ class MilestoneReached(MethodView):
         """Record that a milestone was reached (409 when it already was)"""
         goal = service().reach_milestone(actor(), goal_id, milestone_id, reached.get("reached_at"),
                                          expected_versions())
-        return versioned(goal, goal.version)
-
-
-@blp.route("/<goal_id>/status")
-class GoalStatus(MethodView):
-    @command(blp, s.StatusRequest, s.Goal)
-    def post(self, change, goal_id):
-        """Change the goal's lifecycle and/or achievement status, with a coded reason"""
-        goal = service().change_status(actor(), goal_id, change, expected_versions())
         return versioned(goal, goal.version)

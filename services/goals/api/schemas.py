@@ -180,7 +180,6 @@ class CloudEvent(Schema):
     sequence = fields.Integer(required=True)
     partitionkey = fields.String(required=True)
     correlationid = fields.String()
-    causationid = fields.String()
     data = fields.Dict(required=True)
 
 

@@ -5,18 +5,17 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.goals.api import schemas as s
-from services.goals.api.http import CREATE, IDEMPOTENCY_KEY, actor, command, listing, new_id, reader, service
-from services.goals.api.http import versioned
+from services.goals.api.http import CREATE, IDEMPOTENCY_KEY, actor, command, listing, reader, service, versioned
 
 blp = Blueprint("sessions", __name__, url_prefix="/v1/sessions", description="Logged therapy sessions")
 
 
 @blp.route("")
 class Sessions(MethodView):
-    @command(blp, s.SessionRequest, s.Session, status=201, errors=CREATE, headers=(IDEMPOTENCY_KEY,))
-    def post(self, session_fields):
+    @command(blp, s.SessionRequest, s.Session, status=201, errors=CREATE, headers=(IDEMPOTENCY_KEY,), creates=True)
+    def post(self, session_fields, new_id):
         """Log a session: attendance, goals addressed with GAS ratings, PHQ-9/GAD-7"""
-        session = service().log_session(actor(), new_id(), session_fields)
+        session = service().log_session(actor(), new_id, session_fields)
         return versioned(session, session.version, 201, location=f"/v1/sessions/{session.session_id}")
 
     @listing(blp, s.SessionQuery, s.SessionPage)

@@ -1,26 +1,13 @@
-"""Domain errors: why a command was refused, and which API field it concerns.
+"""Why the goals service refuses a command or a read, and which API field it concerns.
 
-Every error has a ``code`` (kebab-case, stable, for clients), a ``field`` (the
-API field path, e.g. ``"target_date"``, ``"goals[0].rating"``,
-``"measures.phq9"``, ``"gas_levels.-1"``) and a ``kind`` the HTTP edge maps to
-a status: ``"invalid"`` (the input can never succeed), ``"conflict"`` (the
-input clashes with the aggregate's current state) or ``"not-found"``.
-``detail`` says what is expected; it never holds the submitted value, because
-titles, dates and scores are personal data and errors get logged.
+Each refusal is a shared.domain.errors.DomainError: a ``code`` (kebab-case, stable,
+for clients), a ``field`` (the API field path, e.g. ``"target_date"``,
+``"goals[0].rating"``, ``"measures.phq9"``, ``"gas_levels.-1"``, ``"If-Match"``) and a
+``kind`` (invalid, conflict, not-found, stale) that shared.web.errors answers with
+its status. ``detail`` says what is expected; it never holds the submitted value,
+because titles, dates and scores are personal data and errors get logged.
 """
-
-
-class DomainError(Exception):
-    kind = "invalid"
-    code = "invalid"
-    field = ""
-
-    def __init__(self, field: str | None = None, detail: str = "") -> None:
-        if field is not None:
-            self.field = field
-        self.detail = detail
-        suffix = f": {detail}" if detail else ""
-        super().__init__(f"{self.code} at {self.field}{suffix}")
+from shared.domain.errors import DomainError
 
 
 # Invalid input.
@@ -114,6 +101,10 @@ class NotAttended(DomainError):
     code = "session-not-attended"
 
 
+class UnknownGoalOfClient(DomainError):
+    code = "unknown-goal"
+
+
 # Conflicts with the current state.
 
 
@@ -156,7 +147,24 @@ class GoalNotFound(DomainError):
     field = "goal_id"
 
 
+class SessionNotFound(DomainError):
+    kind = "not-found"
+    code = "session-not-found"
+    field = "session_id"
+
+
 class UnknownMilestone(DomainError):
     kind = "not-found"
     code = "unknown-milestone"
     field = "milestone_id"
+
+
+# The caller's version is not the current one.
+
+
+class StaleVersion(DomainError):
+    """The goal is not at a version the caller expects (If-Match)."""
+    kind = "stale"
+    code = "stale-version"
+    field = "If-Match"
+    message = "The goal has changed since that version; GET it again"

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from . import lifecycle
 from .errors import DuplicateMilestone, GasLevelsFrozen, GoalClosed, GoalNotFound
 from .errors import MilestoneAlreadyReached, UnknownMilestone
-from .goal_creation import TITLE_MAX, create_goal  # noqa: F401 (re-exported decision)
+from .goal_creation import TITLE_MAX
 from .rules import as_utc, not_in_past, valid_choice, valid_id, valid_text
 from shared.contract.events import GoalCreated, GoalStatusChanged, MilestoneAdded, MilestoneReached
 from shared.contract.events import PlannedMilestone

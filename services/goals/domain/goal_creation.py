@@ -1,6 +1,6 @@
 """Setting a goal: the ``create_goal`` decision and the checks of what it is set with.
 
-``create_goal`` is re-exported by ``goal``, the home of all the Goal's decisions.
+The Goal's other decisions, and its state, are in ``goal``.
 """
 
 import uuid

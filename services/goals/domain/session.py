@@ -81,11 +81,6 @@ def log_session(
     )]
 
 
-def needs_same_day_attention(session: Session | SessionLogged) -> bool:
-    """Any PHQ-9 item 9 score above 0 (thoughts of self-harm), whatever the total."""
-    return (session.measures.phq9_item9 or 0) > 0
-
-
 def _next_session(next_session_at: datetime | None, occurred_at: datetime) -> datetime | None:
     if next_session_at is None:
         return None

@@ -11,9 +11,9 @@ from datetime import date, timedelta
 import pytest
 
 from services.goals.app import create_app
+from services.goals.settings import GoalsSettings
 from shared.store import mongo
 from shared.web.auth import mint_token
-from shared.runtime.config import Settings
 
 SECRET = "goals-api-test-secret-" + "x" * 48  # HS256 wants 32 bytes or more
 SOON = (date.today() + timedelta(days=30)).isoformat()
@@ -22,7 +22,7 @@ LATER = (date.today() + timedelta(days=90)).isoformat()
 
 @pytest.fixture(scope="module")
 def goals_settings(base_env):
-    return Settings(service="goals", mongodb_db_prefix=f"t{uuid.uuid4().hex[:10]}", jwt_secret=SECRET)
+    return GoalsSettings(mongodb_db_prefix=f"t{uuid.uuid4().hex[:10]}", jwt_secret=SECRET)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.goals.adapters.idempotency import COLLECTION, record_id
+from services.goals.store.idempotency import COLLECTION, record_id
 
 pytestmark = pytest.mark.integration
 

@@ -3,8 +3,8 @@ from dataclasses import replace
 
 import pytest
 
-from services.goals.adapters.read_model import GOAL_INDEX, SESSION_INDEX, ReadModel
-from services.goals.reindex import rebuild
+from services.goals.store.read_model import GOAL_INDEX, SESSION_INDEX, ReadModel
+from services.goals.rebuild import rebuild
 from services.goals.service import Actor
 
 pytestmark = pytest.mark.integration

@@ -6,7 +6,8 @@ from itertools import count
 import pytest
 
 from shared.contract.events import GoalCreated, GoalStatusChanged
-from services.goals.domain.goal import apply, create_goal, fold
+from services.goals.domain.goal import apply, fold
+from services.goals.domain.goal_creation import create_goal
 from services.goals.domain.session import log_session
 
 TODAY = date(2025, 3, 10)

@@ -3,23 +3,24 @@ import re
 import pytest
 
 from services.goals.domain import errors
-from services.goals.domain.errors import DomainError
+from shared.domain.errors import KINDS, DomainError
 
 ALL_ERRORS = [
     cls for cls in vars(errors).values()
     if isinstance(cls, type) and issubclass(cls, DomainError) and cls is not DomainError
 ]
+STALE = {errors.StaleVersion}
 CONFLICTS = {
     errors.GoalClosed, errors.InvalidStatusTransition, errors.MilestoneAlreadyReached,
     errors.DuplicateMilestone, errors.GasLevelsFrozen,
 }
-NOT_FOUND = {errors.GoalNotFound, errors.UnknownMilestone}
+NOT_FOUND = {errors.GoalNotFound, errors.SessionNotFound, errors.UnknownMilestone}
 
 
 @pytest.mark.parametrize("error", ALL_ERRORS, ids=lambda cls: cls.__name__)
 def test_every_error_has_a_kebab_case_code_and_a_known_kind(error):
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", error.code)
-    assert error.kind in {"invalid", "conflict", "not-found"}
+    assert error.kind in KINDS
 
 
 def test_error_codes_are_unique():
@@ -31,6 +32,7 @@ def test_error_codes_are_unique():
 def test_clashes_with_the_current_state_are_conflicts_and_the_rest_invalid_input():
     assert {error for error in ALL_ERRORS if error.kind == "conflict"} == CONFLICTS
     assert {error for error in ALL_ERRORS if error.kind == "not-found"} == NOT_FOUND
+    assert {error for error in ALL_ERRORS if error.kind == "stale"} == STALE
 
 
 def test_an_error_names_its_field_and_says_what_is_expected():

@@ -4,7 +4,7 @@ import pytest
 
 from services.goals.domain import errors
 from shared.contract.events import GoalRating, SessionLogged, SessionMeasures
-from services.goals.domain.session import Session, fold, needs_same_day_attention
+from services.goals.domain.session import Session, fold
 
 NOT_ATTENDED = ["no-show", "cancelled-late"]
 
@@ -190,23 +190,6 @@ def test_a_missed_session_carries_no_scores(log, attendance, field):
         log(attendance=attendance, **{field: 5})
 
     assert refused.value.field == f"measures.{field}"
-
-
-@pytest.mark.parametrize("scores", [
-    {"phq9": 1, "phq9_item9": 1}, {"phq9": 27, "phq9_item9": 3},
-])
-def test_any_self_harm_score_needs_attention_the_same_day(log, scores):
-    [logged] = log(**scores)
-
-    assert needs_same_day_attention(logged)
-    assert needs_same_day_attention(fold([logged]))
-
-
-@pytest.mark.parametrize("scores", [{}, {"phq9": 27, "phq9_item9": 0}, {"phq9": 25}])
-def test_without_a_self_harm_score_no_same_day_attention_is_needed(log, scores):
-    [logged] = log(**scores)
-
-    assert not needs_same_day_attention(logged)
 
 
 def test_no_events_means_no_session():

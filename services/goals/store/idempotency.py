@@ -23,13 +23,15 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from pymongo import ASCENDING, IndexModel
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from shared.domain.time import instant, utc_now
 from shared.store import indexes
+
 COLLECTION = "idempotency_keys"
 PENDING, DONE = "pending", "done"
 RETENTION = timedelta(hours=24)
@@ -58,7 +60,7 @@ class IdempotencyRecords:
     def claim(self, clinic_id: str, key: str, fingerprint: str) -> Claim:
         """Claim the key for this request, or say what the key already stands for."""
         doc_id = record_id(clinic_id, key)
-        now = datetime.now(timezone.utc)
+        now = utc_now()
         try:
             self.records.insert_one({"_id": doc_id, "clinic_id": clinic_id, "key": key,
                                      "fingerprint": fingerprint, "state": PENDING, "claimed_at": now})
@@ -84,7 +86,7 @@ class IdempotencyRecords:
         self.records.delete_one({"_id": claim.record_id, "state": PENDING})
 
     def _take_over_if_stale(self, existing: dict, now: datetime) -> bool:
-        claimed_at = existing["claimed_at"].replace(tzinfo=existing["claimed_at"].tzinfo or timezone.utc)
+        claimed_at = instant(existing["claimed_at"])
         if now - claimed_at < self.stale_after:
             return False
         still_stale = {"_id": existing["_id"], "state": PENDING, "claimed_at": existing["claimed_at"]}

@@ -5,7 +5,7 @@ aggregate's version. A goal's summary is written only when it changes (reaching 
 milestone leaves it as it was: GET the goal for its milestones and version). An
 update only lands while the stored version is lower, so a late or repeated write
 never moves a document backwards; a first version is a plain insert. The
-collections hold nothing the event store does not: `python -m services.goals.reindex`
+collections hold nothing the event store does not: `python -m services.goals.rebuild`
 derives them again from the stored commits (after a crash between an append and
 its index write; to change the documents' shape, drop the collections first).
 """

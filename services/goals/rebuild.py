@@ -1,6 +1,6 @@
 """Rebuild the goals service's listing read model from the event store.
 
-    python -m services.goals.reindex
+    python -m services.goals.rebuild
 
 The read model (`goal_index`, `session_index`) is derived data: every document is
 the fold of one stream. Rebuilding writes each stream's current state with the
@@ -10,17 +10,19 @@ the documents' shape, drop `goal_index` and `session_index` first.
 """
 from __future__ import annotations
 
+import argparse
 import logging
 
-from services.goals.adapters.read_model import ReadModel
-from services.goals.adapters.stream_cache import CachedStreams
-from services.goals.adapters.streams import Streams
-from services.goals.service import Actor, GoalsService
 from services.goals.indexes import DECLARED
+from services.goals.service import Actor, GoalsService
+from services.goals.settings import GoalsSettings
+from services.goals.store.read_model import ReadModel
+from services.goals.store.stream_cache import CachedStreams
+from services.goals.store.streams import Streams
+from shared.contract import envelope
 from shared.contract.types import GOAL_CREATED, SESSION_LOGGED
-from shared.store import indexes, mongo
 from shared.runtime import jsonlog
-from shared.runtime.config import Settings
+from shared.store import indexes, mongo
 from shared.store.eventstore import EventStore
 
 log = logging.getLogger(__name__)
@@ -32,18 +34,21 @@ def rebuild(db) -> int:
     indexes.ensure(db, DECLARED)
     service = GoalsService(CachedStreams(Streams(store), capacity=0), read_model)
     count = 0
-    for first in store.first_commits():
-        actor, stream_id = Actor(first["clinic_id"], "reindex"), first["stream_id"]
-        if first["events"][0]["type"] == GOAL_CREATED:
-            read_model.goal_changed(actor.clinic_id, None, service.goal(actor, stream_id))
-        elif first["events"][0]["type"] == SESSION_LOGGED:
-            read_model.record_session(actor.clinic_id, service.session(actor, stream_id))
+    for commit in store.first_commits():
+        first = envelope.from_dict(commit["events"][0])
+        actor = Actor(first.clinicid, "rebuild")
+        if first.type == GOAL_CREATED:
+            read_model.goal_changed(actor.clinic_id, None, service.goal(actor, first.subject))
+        elif first.type == SESSION_LOGGED:
+            read_model.record_session(actor.clinic_id, service.session(actor, first.subject))
         count += 1
     return count
 
 
-def main(settings: Settings | None = None) -> None:
-    settings = settings or Settings(service="goals")
+def main(argv: list[str] | None = None) -> None:
+    argparse.ArgumentParser(prog="python -m services.goals.rebuild", description=__doc__.splitlines()[0]
+                            ).parse_args(argv)
+    settings = GoalsSettings()
     jsonlog.configure(settings.log_level)
     log.info("read model rebuilt", extra={"streams": rebuild(mongo.database(settings))})
 

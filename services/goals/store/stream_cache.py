@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import replace
 
-from services.goals.adapters.streams import Stream, Streams
+from services.goals.store.streams import Stream, Streams
 from shared.store.eventstore import ConcurrencyConflict
 
 

@@ -21,7 +21,7 @@ SOURCE = "/therapy-goals/goals-service"
 class Stream:
     events: list          # event data, in order
     envelopes: list[CloudEvent]
-    cached: bool = False  # read from a process's cache (adapters/stream_cache.py), not the store
+    cached: bool = False  # read from a process's cache (store/stream_cache.py), not the store
 
     @property
     def version(self) -> int:
@@ -43,18 +43,18 @@ class Streams:
         return Stream([data_of(e) for e in envelopes], envelopes)
 
     def append(self, clinic_id: str, stream_id: str, client_id: str, expected_version: int, events: list,
-               correlation_id: str | None = None, causation_id: str | None = None) -> list[CloudEvent]:
+               correlation_id: str | None = None) -> list[CloudEvent]:
         """Store the events' data after `expected_version`; raises ConcurrencyConflict."""
-        envelopes = [self._envelope(clinic_id, stream_id, client_id, expected_version + n, event,
-                                    correlation_id, causation_id) for n, event in enumerate(events, start=1)]
+        envelopes = [self._envelope(clinic_id, stream_id, client_id, expected_version + n, event, correlation_id)
+                     for n, event in enumerate(events, start=1)]
         if envelopes:
             self.store.append(stream_id, expected_version, envelopes)
         return envelopes
 
     @staticmethod
-    def _envelope(clinic_id, stream_id, client_id, sequence, event, correlation_id, causation_id) -> CloudEvent:
+    def _envelope(clinic_id, stream_id, client_id, sequence, event, correlation_id) -> CloudEvent:
         kind, data = type_of(event), to_data(event)
         validate(kind.name, kind.current_version, data)  # the contract is checked before anything is stored
         return CloudEvent(type=kind.name, source=SOURCE, subject=stream_id, schemaversion=kind.current_version,
                           clinicid=clinic_id, sequence=sequence, partitionkey=client_id, data=data,
-                          correlationid=correlation_id, causationid=causation_id)
+                          correlationid=correlation_id)

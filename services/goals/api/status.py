@@ -1,0 +1,19 @@
+"""A goal's status: change its FHIR lifecycle and achievement statuses (If-Match aware)."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.goals.api import schemas as s
+from services.goals.api.http import actor, command, expected_versions, service, versioned
+
+blp = Blueprint("goal_status", __name__, url_prefix="/v1/goals", description="The status of a goal")
+
+
+@blp.route("/<goal_id>/status")
+class GoalStatus(MethodView):
+    @command(blp, s.StatusRequest, s.Goal)
+    def post(self, change, goal_id):
+        """Change the goal's lifecycle and/or achievement status, with a coded reason"""
+        goal = service().change_status(actor(), goal_id, change, expected_versions())
+        return versioned(goal, goal.version)
