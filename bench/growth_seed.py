@@ -8,7 +8,7 @@ benchmark itself, so the domain decides a few templates (one per shape: the
 category, the missed session, the month the goal was set) and each goal is a
 template with its own ids stamped in; what is stored and sent is exactly what
 the domain, the event store (`commit_document`) and the read model
-(`goal_summary`) produced for the template.
+(`goal_summary`, `session_document`) produced for the template.
 
 The commits go to the store in bulk, stored as published, and their events to
 the goals topic as the relay sends them (key, headers, JSON): the benchmark is
@@ -22,9 +22,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache, reduce
 
-from services.goals.store.read_model import GOAL_INDEX, SESSION_INDEX, goal_summary
+from services.goals.store.read_model import GOAL_INDEX, SESSION_INDEX, goal_summary, session_document
 from services.goals.store.streams import Streams
-from shared.contract import codec
 from services.goals.domain import goal as goals
 from services.goals.domain.goal_creation import create_goal
 from services.goals.domain import session as sessions
@@ -133,7 +132,7 @@ def _template(shape: int, now: datetime) -> str:
             goals=[] if missed else [(GOAL, (shape + s) % 5 - 2)],
             phq9=None if missed else 20 - 4 * s, phq9_item9=None if missed else 0, gad7=None if missed else 15 - 3 * s)
         commits.append(_commit(f"{GOAL}-s{s}", 0, logged, at + timedelta(days=7 * s)))
-        session_docs.append({"_id": f"{GOAL}-s{s}", **codec.to_data(sessions.fold(logged)), "clinic_id": CLINIC,
+        session_docs.append({"_id": f"{GOAL}-s{s}", **session_document(sessions.fold(logged)), "clinic_id": CLINIC,
                              "version": 1})
     for k, commit in enumerate(commits):
         commit["events"][0]["id"] = f"{EVENT}{k}"

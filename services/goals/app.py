@@ -25,7 +25,7 @@ DESCRIPTION = """Goals, milestones and sessions of goal-oriented therapy, stored
 
 Every call needs `Authorization: Bearer <JWT>` (HS256, claims `sub`, `clinic_id`,
 `role` of clinician or clinic_admin). Reads return a `version` and an `ETag`;
-changes to a goal accept `If-Match`; every POST accepts `Idempotency-Key`.
+changes to a goal accept `If-Match`; every POST and PATCH accepts `Idempotency-Key`.
 See docs/goals-api.md."""
 
 

@@ -65,6 +65,12 @@ class GoalsService:
     def change_status(self, actor: Actor, goal_id: str, command: dict, expected=None):
         return self._change_goal(actor, goal_id, expected, lambda goal: goals.change_status(goal, **command))
 
+    def revise_goal(self, actor: Actor, goal_id: str, patch: dict, expected=None):
+        """Revise the goal by a merge patch; its GAS levels only while no session has rated it."""
+        rated = "gas_levels" in patch and self.read_model.goal_rated(actor.clinic_id, goal_id)
+        return self._change_goal(actor, goal_id, expected,
+                                 lambda goal: goals.revise(goal, patch, self.today(), rated))
+
     def goal(self, actor: Actor, goal_id: str):
         """The goal's current state in the store (with `version` and `created_at`), or GoalNotFound."""
         return self._goal(self._goal_stream(actor, goal_id, fresh=True))

@@ -1,11 +1,12 @@
-"""Goals: set a goal for a client, read it with its version, list the clinic's goals."""
+"""Goals: set a goal for a client, read it with its version, revise it, list the clinic's goals."""
 from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.goals.api import schemas as s
-from services.goals.api.http import CREATE, IDEMPOTENCY_KEY, actor, command, listing, reader, service, versioned
+from services.goals.api.http import CREATE, IDEMPOTENCY_KEY, actor, command, expected_versions, listing, merge_patch
+from services.goals.api.http import reader, service, versioned
 
 blp = Blueprint("goals", __name__, url_prefix="/v1/goals", description="Therapy goals: what therapy is for")
 
@@ -30,4 +31,10 @@ class Goal(MethodView):
     def get(self, goal_id):
         """Read a goal: its current state and version (also the ETag)"""
         goal = service().goal(actor(), goal_id)
+        return versioned(goal, goal.version)
+
+    @merge_patch(blp, s.GoalPatch, s.Goal)
+    def patch(self, patch, goal_id):
+        """Revise a goal: title, description, priority, target date, measure; GAS levels until a session rates it"""
+        goal = service().revise_goal(actor(), goal_id, patch, expected_versions())
         return versioned(goal, goal.version)

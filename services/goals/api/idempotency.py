@@ -1,4 +1,4 @@
-"""`Idempotency-Key` on POSTs: a retried request gets the first answer and records nothing twice.
+"""`Idempotency-Key` on POSTs and PATCHes: a retried request gets the first answer and records nothing twice.
 
 The key belongs to the clinic of the token. A request is identified by its
 fingerprint (method, path, query and JSON body, key order aside): the same key

@@ -60,6 +60,26 @@ class GoalRequest(Schema):
     practice_rrule = _text(RRULE_MAX, allow_none=True, load_default=None, metadata={"example": "FREQ=DAILY;BYHOUR=9"})
 
 
+class MeasurePatch(Measure):
+    """The members of a measure to change (in a merge patch, any of them)."""
+
+
+class GasLevelsPatch(GasLevels):
+    """The GAS level texts to change (in a merge patch, any of them)."""
+
+
+class GoalPatch(Schema):
+    """A JSON merge patch (RFC 7396) of a goal: only the fields given change; null removes a value
+    (a title, priority or target date cannot be removed); `measure` and `gas_levels` merge member by member."""
+    title = _text(TITLE_MAX)
+    description = _text(DESCRIPTION_MAX, allow_none=True)
+    priority = _choice(v.PRIORITIES)
+    target_date = Date()
+    measure = fields.Nested(MeasurePatch(partial=True), allow_none=True)
+    gas_levels = fields.Nested(GasLevelsPatch(partial=True), allow_none=True,
+                               metadata={"description": "Only while no session has rated the goal"})
+
+
 class ReachedRequest(Schema):
     reached_at = DateTime(load_default=None, allow_none=True, validate=not_in_the_future,
                           metadata={"description": "When it was reached; defaults to now"})

@@ -13,13 +13,13 @@ from datetime import date, datetime
 from . import lifecycle
 from .errors import DuplicateMilestone, GasLevelsFrozen, GoalClosed, GoalNotFound
 from .errors import MilestoneAlreadyReached, UnknownMilestone
-from .goal_creation import TITLE_MAX
+from .goal_creation import DESCRIPTION_MAX, TITLE_MAX, valid_gas_levels, valid_measure
 from .rules import as_utc, not_in_past, valid_choice, valid_id, valid_text
-from shared.contract.events import GoalCreated, GoalStatusChanged, MilestoneAdded, MilestoneReached
+from shared.contract.events import GoalCreated, GoalRevised, GoalStatusChanged, MilestoneAdded, MilestoneReached
 from shared.contract.events import PlannedMilestone
-from shared.contract.vocabulary import STATUS_REASONS
+from shared.contract.vocabulary import PRIORITIES, REVISABLE_GOAL_FIELDS, STATUS_REASONS
 
-GoalEvent = GoalCreated | MilestoneAdded | MilestoneReached | GoalStatusChanged
+GoalEvent = GoalCreated | MilestoneAdded | MilestoneReached | GoalStatusChanged | GoalRevised
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,7 @@ def apply(goal: Goal | None, event: GoalEvent) -> Goal:
 
 def _created(_, event: GoalCreated) -> Goal:
     planned = tuple(Milestone(m.milestone_id, m.title, m.due_date) for m in event.milestones)
-    levels = dict(event.gas_levels) if event.gas_levels is not None else None
-    return Goal(**{**vars(event), "milestones": planned, "gas_levels": levels})
+    return Goal(**{**vars(event), "milestones": planned, "gas_levels": _own(event.gas_levels)})
 
 
 def _milestone_added(goal: Goal, event: MilestoneAdded) -> Goal:
@@ -84,8 +83,20 @@ def _status_changed(goal: Goal, event: GoalStatusChanged) -> Goal:
                    achievement_status=event.achievement_status)
 
 
-_APPLY = {GoalCreated: _created, MilestoneAdded: _milestone_added,
-          MilestoneReached: _milestone_reached, GoalStatusChanged: _status_changed}
+def _revised(goal: Goal, event: GoalRevised) -> Goal:
+    values = {name: getattr(event, name) for name in event.revised}
+    if "gas_levels" in values:
+        values["gas_levels"] = _own(values["gas_levels"])
+    return replace(goal, **values)
+
+
+def _own(gas_levels: dict | None) -> dict | None:
+    """The state's own copy of an event's GAS levels (events stay as they were)."""
+    return dict(gas_levels) if gas_levels is not None else None
+
+
+_APPLY = {GoalCreated: _created, MilestoneAdded: _milestone_added, MilestoneReached: _milestone_reached,
+          GoalStatusChanged: _status_changed, GoalRevised: _revised}
 
 
 def add_milestone(goal: Goal | None, milestone_id: str, title: str, due_date: date,
@@ -126,10 +137,50 @@ def change_status(goal: Goal | None, *, lifecycle_status: str | None = None,
     return [GoalStatusChanged(goal.goal_id, goal.client_id, *wanted, reason)]
 
 
-def revise_gas_levels(goal: Goal | None, gas_levels: Mapping | None) -> list:
-    """Always refused: GAS levels are written down and frozen when the goal is set."""
-    _existing(goal)
-    raise GasLevelsFrozen(detail="GAS levels are fixed when the goal is set")
+def revise(goal: Goal | None, patch: Mapping, today: date, rated: bool) -> list[GoalRevised]:
+    """The goal revised by a JSON merge patch (RFC 7396) of its revisable fields; no event when nothing changes.
+
+    ``null`` removes a value: no measure, no GAS levels, an empty description (a
+    title, priority or target date cannot be removed). An object patches the measure
+    or the GAS levels member by member. Each new value is checked as when a goal is
+    set; a target date that changes must be today or later. GAS levels are frozen
+    once a session has rated the goal (``rated``). The event names only the fields
+    whose values change.
+    """
+    goal = _existing(goal)
+    values = {name: _REVISE[name](goal, value, today) for name, value in patch.items()}
+    changed = {name: values[name] for name in REVISABLE_GOAL_FIELDS if name in values
+               and values[name] != getattr(goal, name)}
+    _open(goal)
+    if "gas_levels" in changed and rated:
+        raise GasLevelsFrozen(detail="a goal no session has rated yet: its GAS levels are frozen once used")
+    return [GoalRevised(goal.goal_id, goal.client_id, tuple(changed), **changed)] if changed else []
+
+
+def _merged(target: Mapping | None, patch):
+    """`patch` merged into `target` (RFC 7396): members set, null members removed, objects merged in depth."""
+    if not isinstance(patch, Mapping):
+        return patch
+    merged = dict(target) if isinstance(target, Mapping) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = _merged(merged.get(key), value)
+    return merged
+
+
+_REVISE = {
+    "title": lambda goal, value, today: valid_text(value, "title", TITLE_MAX),
+    "description": lambda goal, value, today: valid_text(value, "description", DESCRIPTION_MAX, may_be_blank=True),
+    "priority": lambda goal, value, today: valid_choice(value, PRIORITIES, "priority"),
+    "target_date": lambda goal, value, today: (
+        value if value == goal.target_date else not_in_past(value, today, "target_date")),
+    "measure": lambda goal, value, today: (
+        None if value is None else valid_measure(_merged(goal.measure and vars(goal.measure), value))),
+    "gas_levels": lambda goal, value, today: (
+        None if value is None else valid_gas_levels(_merged(goal.gas_levels, value))),
+}
 
 
 def _existing(goal: Goal | None) -> Goal:

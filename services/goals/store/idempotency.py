@@ -1,4 +1,4 @@
-"""Idempotency records: the first answer to a POST, kept per (clinic, Idempotency-Key).
+"""Idempotency records: the first answer to a POST or PATCH, kept per (clinic, Idempotency-Key).
 
 No transactions: a request *claims* its key by inserting a document whose unique
 ``_id`` is derived from (clinic, key); the insert that wins runs the command, and

@@ -8,6 +8,10 @@ never moves a document backwards; a first version is a plain insert. The
 collections hold nothing the event store does not: `python -m services.goals.rebuild`
 derives them again from the stored commits (after a crash between an append and
 its index write; to change the documents' shape, drop the collections first).
+
+A session's document also lists the goals it rated (`rated_goals`, not shown in
+listings): whether any session rated a goal is one indexed lookup (its GAS levels
+are frozen from then on).
 """
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ NEWEST = {GOAL_INDEX: "created_at", SESSION_INDEX: "occurred_at"}
 FILTERS = {GOAL_INDEX: (("clinic_id",), ("clinic_id", "client_id"), ("clinic_id", "lifecycle_status"),
                         ("clinic_id", "client_id", "lifecycle_status")),
            SESSION_INDEX: (("clinic_id",), ("clinic_id", "client_id"))}
+RATED = ("clinic_id", "rated_goals")
 
 
 def _newest_first(collection: str) -> list[tuple[str, int]]:
@@ -37,13 +42,15 @@ def _newest_first(collection: str) -> list[tuple[str, int]]:
     return [(NEWEST[collection], DESCENDING), ("_id", DESCENDING)]
 
 
-# One index per filter a listing takes: its equality fields, then the listing's order.
+# One index per filter a listing takes: its equality fields, then the listing's order; and one for goal_rated.
 INDEXES = indexes.declare(
     {name: [IndexModel([(field, ASCENDING) for field in fields] + _newest_first(name)) for fields in filters]
      for name, filters in FILTERS.items()},
     [query for name, filters in FILTERS.items() for fields in filters for query in (
         Query.of(name, equal=fields, sort=_newest_first(name)),   # a page
-        Query.of(name, equal=fields))])                             # its total
+        Query.of(name, equal=fields))]                              # its total
+) + indexes.declare({SESSION_INDEX: [IndexModel([(field, ASCENDING) for field in RATED])]},
+                    [Query.of(SESSION_INDEX, equal=RATED)])
 
 
 def goal_summary(goal) -> dict:
@@ -51,6 +58,12 @@ def goal_summary(goal) -> dict:
     summary = {name: getattr(goal, name) for name in SUMMARY}
     iso = {name: value.isoformat() for name, value in summary.items() if isinstance(value, (date, datetime))}
     return {**summary, **iso, "milestones_total": len(goal.milestones)}
+
+
+def session_document(session) -> dict:
+    """A session as listed (JSON-ready), with the goals it rated."""
+    rated = [rating.goal_id for rating in session.goals if rating.rating is not None]
+    return {**codec.to_data(session), "rated_goals": rated}
 
 
 class ReadModel:
@@ -64,7 +77,11 @@ class ReadModel:
             _record(self.goals, clinic_id, after.goal_id, after.version, summary)
 
     def record_session(self, clinic_id: str, session) -> None:
-        _record(self.sessions, clinic_id, session.session_id, session.version, codec.to_data(session))
+        _record(self.sessions, clinic_id, session.session_id, session.version, session_document(session))
+
+    def goal_rated(self, clinic_id: str, goal_id: str) -> bool:
+        """Whether a session of the clinic rated the goal."""
+        return self.sessions.find_one({"clinic_id": clinic_id, "rated_goals": goal_id}, {"_id": 1}) is not None
 
     def list_goals(self, clinic_id: str, page: int, page_size: int, client_id: str | None = None,
                    status: str | None = None) -> dict:
@@ -74,7 +91,8 @@ class ReadModel:
 
     def list_sessions(self, clinic_id: str, page: int, page_size: int, client_id: str | None = None) -> dict:
         """A page of the clinic's sessions, latest first."""
-        return _page(self.sessions, _matching(clinic_id, client_id=client_id), page, page_size, INTERNAL)
+        hidden = {**INTERNAL, "rated_goals": 0}
+        return _page(self.sessions, _matching(clinic_id, client_id=client_id), page, page_size, hidden)
 
 
 def _record(collection, clinic_id: str, doc_id: str, version: int, fields: dict) -> None:

@@ -10,6 +10,7 @@ OPERATIONS = [
     ("post", "/v1/goals"),
     ("get", "/v1/goals"),
     ("get", "/v1/goals/g-1"),
+    ("patch", "/v1/goals/g-1"),
     ("post", "/v1/goals/g-1/milestones"),
     ("post", "/v1/goals/g-1/milestones/m-1/reached"),
     ("post", "/v1/goals/g-1/status"),
@@ -21,7 +22,7 @@ OPERATIONS = [
 
 
 def call(client, method: str, path: str, headers: dict):
-    return getattr(client, method)(path, json={} if method == "post" else None, headers=headers)
+    return getattr(client, method)(path, json={} if method in ("post", "patch") else None, headers=headers)
 
 
 @pytest.mark.parametrize("method, path", OPERATIONS)

@@ -17,6 +17,7 @@ OPERATIONS = [
     ("POST", "/v1/goals"),
     ("GET", "/v1/goals"),
     ("GET", "/v1/goals/{goal_id}"),
+    ("PATCH", "/v1/goals/{goal_id}"),
     ("POST", "/v1/goals/{goal_id}/milestones"),
     ("POST", "/v1/goals/{goal_id}/milestones/{milestone_id}/reached"),
     ("POST", "/v1/goals/{goal_id}/status"),
@@ -45,7 +46,7 @@ def test_the_fuzzed_operations_are_all_the_documented_ones(goals_api_schema):
 
 
 LISTINGS = ("/v1/goals", "/v1/sessions")
-WITH_INPUT = [(method, path) for method, path in OPERATIONS if method == "POST" or path in LISTINGS]
+WITH_INPUT = [(method, path) for method, path in OPERATIONS if method in ("POST", "PATCH") or path in LISTINGS]
 CASES = [(*operation, GenerationMode.POSITIVE) for operation in OPERATIONS] + \
         [(*operation, GenerationMode.NEGATIVE) for operation in WITH_INPUT]
 

@@ -5,7 +5,6 @@ import pytest
 
 from services.goals.domain import errors
 from shared.contract.events import GoalCreated, Measure, PlannedMilestone
-from services.goals.domain.goal import revise_gas_levels
 
 GAS_LEVELS = {
     "-2": "Avoids every meeting",
@@ -214,18 +213,6 @@ def test_every_gas_level_needs_a_description(create):
         create(gas_levels={**GAS_LEVELS, "-1": "  "})
 
     assert refused.value.field == "gas_levels.-1"
-
-
-def test_gas_levels_cannot_be_revised_once_the_goal_is_set(create, open_goal):
-    with pytest.raises(errors.GasLevelsFrozen) as refused:
-        revise_gas_levels(open_goal, GAS_LEVELS)
-
-    assert (refused.value.kind, refused.value.field) == ("conflict", "gas_levels")
-
-
-def test_gas_levels_of_a_missing_goal_are_not_found():
-    with pytest.raises(errors.GoalNotFound):
-        revise_gas_levels(None, GAS_LEVELS)
 
 
 @pytest.mark.parametrize("rule,kept", [
