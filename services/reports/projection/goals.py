@@ -4,19 +4,20 @@ Every handler returns at most one change per document, each an ``Upsert`` of one
 document by its clinic-scoped id. The client's summary keeps a short entry per
 goal (category, clinician, statuses) for the client and clinician reports, and logs
 goal-created and goal-status-changed for the clinic aggregates; those are the only
-reads of the store (projection/aggregates.py, which also sees the batch's
+reads of the store (projection/aggregates.py through store/reads.py; it also sees the batch's
 unwritten entries, as the runtime writes a batch after calling all its handlers).
 """
 from __future__ import annotations
 
-from shared.contract.envelope import CloudEvent
-from shared.store.projection import Upsert
-from services.reports.documents import GOAL_PROGRESS, goal_progress_id, instant, map_key
 from services.reports.domain.goals import counts_as_achieved
-from services.reports.projection.aggregates import log_entry, summary_changes
+from services.reports.projection.aggregates import log_entry, logged_changes
+from services.reports.store.documents import GOAL_PROGRESS, goal_progress_id, map_key
+from shared.contract.envelope import CloudEvent
+from shared.domain.time import instant
+from shared.store.projection import Context, Upsert
 
 
-def goal_created(event: CloudEvent, ctx=None) -> list:
+def goal_created(event: CloudEvent, ctx: Context) -> list:
     goal, created_at = event.data, instant(event.time)
     entry = f"goals.{map_key(goal['goal_id'])}"
     progress = {"$set": {**_goal_facts(event), **_milestones(goal["milestones"], created_at)}}
@@ -26,20 +27,20 @@ def goal_created(event: CloudEvent, ctx=None) -> list:
     logged = log_entry(event, "goal", created_at, goal=goal["goal_id"], category=goal["category"],
                        **_log_statuses(goal))
     return [_update_goal(event, {**progress, **_first_achievement(goal, created_at)}),
-            *summary_changes(event, ctx, summary, logged)]
+            *logged_changes(event, ctx, summary, logged)]
 
 
-def milestone_added(event: CloudEvent, _ctx=None) -> list:
+def milestone_added(event: CloudEvent) -> list:
     return [_update_goal(event, {"$set": _milestones([event.data], instant(event.time))})]
 
 
-def milestone_reached(event: CloudEvent, _ctx=None) -> list:
+def milestone_reached(event: CloudEvent) -> list:
     milestone = f"milestones.{map_key(event.data['milestone_id'])}"
     return [_update_goal(event, {"$set": {f"{milestone}.milestone_id": event.data["milestone_id"],
                                           f"{milestone}.reached_at": instant(event.data["reached_at"])}})]
 
 
-def goal_status_changed(event: CloudEvent, ctx=None) -> list:
+def goal_status_changed(event: CloudEvent, ctx: Context) -> list:
     change, at = event.data, instant(event.time)
     entry = f"goals.{map_key(change['goal_id'])}"
     history = {"at": at, "lifecycle_status": change["lifecycle_status"],
@@ -48,12 +49,11 @@ def goal_status_changed(event: CloudEvent, ctx=None) -> list:
     summary = {"$set": _goal_entry(entry, change)}
     logged = log_entry(event, "status", at, goal=change["goal_id"], **_log_statuses(change))
     return [_update_goal(event, {**progress, **_first_achievement(change, at)}),
-            *summary_changes(event, ctx, summary, logged)]
+            *logged_changes(event, ctx, summary, logged)]
 
 
 def _update_goal(event: CloudEvent, update: dict) -> Upsert:
     return Upsert(GOAL_PROGRESS, goal_progress_id(event.clinicid, event.data["goal_id"]), update)
-
 
 
 def _log_statuses(data: dict) -> dict:

@@ -2,17 +2,18 @@
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-from services.reports.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, GOAL_PROGRESS
-from services.reports.projection import HANDLERS, reports_projection
+from services.reports.projection import reports_projection
+from services.reports.store.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, GOAL_PROGRESS
 from shared.store.projection import Upsert
 from shared.store.updates import OPERATORS
-from tests.unit.reports.reports_builders import JAN, Story, weeks
+from tests.unit.reports.reports_builders import JAN, Story, changes, empty_store_context, weeks
 
 ALLOWED_OPERATORS = set(OPERATORS)  # the ones the runtime can combine within a batch
 
 
 def changes_of(event):
-    return HANDLERS[event.type](event, None)
+    """The event's changes when the store holds nothing yet."""
+    return changes(reports_projection(), event, empty_store_context())
 
 
 def by_collection(changes):

@@ -1,10 +1,11 @@
 """Report figures computed from stored documents (no store: documents written out by hand)."""
 from datetime import date, datetime, timezone
 
-from services.reports.read.client import client_view
-from services.reports.read.clinician import clinician_view
-from services.reports.read.goal import goal_view
-from services.reports.read.measures import band_ranges, measure_view
+from services.reports.domain.client_report import client_view
+from services.reports.domain.clinician_report import clinician_view
+from services.reports.domain.goal_report import goal_view
+from services.reports.domain.measures import band_ranges, measure_scales
+from services.reports.domain.series import measure_view
 
 
 def at(day: int, month: int = 1) -> datetime:
@@ -101,8 +102,11 @@ def entry(goal_id, lifecycle="active", clinician="clinician-1", category="anxiet
 
 
 def client_summary(client_id, goals=(), by_clinician=None, phq9=()):
+    """A summary as the projector writes it: sessions by clinician under escaped keys, each entry naming its id."""
+    sessions = {clinician.replace(".", "%2E"): {"clinician_id": clinician, **counts}
+                for clinician, counts in (by_clinician or {}).items()}
     return {"client_id": client_id, "goals": {g["goal_id"]: g for g in goals}, "phq9": list(phq9),
-            "sessions_by_clinician": by_clinician or {}}
+            "sessions_by_clinician": sessions}
 
 
 def test_caseload_lists_the_clinicians_clients_goals_and_sessions():
@@ -120,7 +124,14 @@ def test_caseload_lists_the_clinicians_clients_goals_and_sessions():
     assert report["clients"][0]["phq9_latest"] == 11 and report["clients"][1]["goals_total"] == 0
 
 
+def test_a_clinician_whose_id_has_a_dot_finds_their_sessions_under_its_escaped_key():
+    summary = client_summary("c1", [entry("g1", clinician="dr.who")], {"dr.who": {"sessions_attended": 2}})
+    assert clinician_view("dr.who", [summary])["sessions_attended"] == 2
+
+
 def test_chart_bands_are_read_off_the_scoring_guides():
-    assert band_ranges("gad7", 21) == [{"band": "minimal", "low": 0, "high": 4}, {"band": "mild", "low": 5, "high": 9},
-                                       {"band": "moderate", "low": 10, "high": 14},
-                                       {"band": "severe", "low": 15, "high": 21}]
+    assert measure_scales()["phq9"]["bands"] == band_ranges("phq9")
+    assert (measure_scales()["phq9"]["max"], measure_scales()["gad7"]["caseness"]) == (27, 8)
+    assert band_ranges("gad7") == [{"band": "minimal", "low": 0, "high": 4}, {"band": "mild", "low": 5, "high": 9},
+                                   {"band": "moderate", "low": 10, "high": 14},
+                                   {"band": "severe", "low": 15, "high": 21}]

@@ -1,22 +1,12 @@
-"""The goal report: status, milestones reached of total, days to each milestone, rating history."""
+"""The goal report from the goal's progress document: status, milestones reached of total, days to each, ratings.
+
+Pure functions, standard library only.
+"""
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from services.reports.documents import GOAL_PROGRESS, goal_progress_id
 from services.reports.domain.goals import days_to_reach, reached_on_time
-
-
-def goal_report(db, clinic_id: str, goal_id: str) -> dict | None:
-    """The goal's report, or None when the goal is unknown in this clinic."""
-    document = db[GOAL_PROGRESS].find_one({"_id": goal_progress_id(clinic_id, goal_id)})
-    return goal_view(document) if is_goal(document) else None
-
-
-def goal_documents(db, clinic_id: str, goal_ids) -> list[dict]:
-    """The progress documents of these goals of the clinic (a single query)."""
-    ids = [goal_progress_id(clinic_id, goal_id) for goal_id in goal_ids]
-    return [document for document in db[GOAL_PROGRESS].find({"_id": {"$in": ids}}) if is_goal(document)] if ids else []
 
 
 def is_goal(document: dict | None) -> bool:
