@@ -8,7 +8,8 @@ from services.reports.api.schemas import GoalReportSchema
 from shared.web.auth import principal
 
 GOAL_COLUMNS = ["goal_id", "client_id", "title", "category", "lifecycle_status", "achievement_status",
-                "target_date", "milestones_reached", "milestones_total", "latest_rating", "latest_rating_at"]
+                "target_date", "milestones_reached", "milestones_total", "latest_rating", "latest_rating_at",
+                "latest_rating_level"]
 MILESTONE_COLUMNS = ["milestone_id", "milestone_title", "due_date", "reached_at", "days_to_reach", "reached_on_time"]
 
 blp = Blueprint("goal-reports", __name__, url_prefix="/v1/reports",

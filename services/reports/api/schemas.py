@@ -59,10 +59,24 @@ class GoalLineSchema(Schema):
     milestones = fields.List(fields.Nested(MilestoneReportSchema))
 
 
+class GoalMeasureSchema(Schema):
+    name = fields.String(metadata={"description": "What is measured. Personal data (staff only)"})
+    baseline = fields.Float()
+    target = fields.Float()
+    unit = fields.String(allow_none=True)
+
+
 class GoalReportSchema(GoalLineSchema):
     client_id = fields.String()
     clinician_id = fields.String()
-    priority = fields.String(allow_none=True)
+    priority = fields.String(allow_none=True, metadata={"enum": list(v.PRIORITIES)})
+    measure = fields.Nested(GoalMeasureSchema, allow_none=True, metadata={
+        "description": "How progress toward the goal is measured (latest revision); null when none was set"})
+    gas_levels = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True, metadata={
+        "description": "What each GAS attainment -2..+2 means for this goal (keys \"-2\"..\"2\"; latest revision). "
+                       "Personal data (staff only)"})
+    latest_rating_level = fields.String(allow_none=True, metadata={
+        "description": "The level of the latest rating on the goal's GAS levels; null without either"})
     created_at = when("When the goal was set")
     achieved_at = when("When the goal first counted as achieved (achieved or sustaining)")
     ratings = fields.List(fields.Nested(RatingSchema), metadata={"description": "Rating history, oldest first"})

@@ -97,7 +97,7 @@ def clean_series(stored: Sequence[Mapping]) -> list[dict]:
 
 
 def measure_view(stored: Sequence[Mapping]) -> dict:
-    """{series, count, first, latest, change, band, first_at, latest_at} of one measure as reported; `at` as datetimes."""
+    """{series, count, first, latest, change, band, first_at, latest_at} of a measure; `at` as datetimes."""
     series = clean_series(stored)
     summary = summarise_series(series)
     latest = summary["latest"]

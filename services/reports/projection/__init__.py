@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from services.reports.indexes import DECLARED
 from services.reports.projection.aggregates import read_logs
-from services.reports.projection.goals import goal_created, goal_status_changed, milestone_added, milestone_reached
+from services.reports.projection.goals import (goal_created, goal_revised, goal_status_changed, milestone_added,
+                                               milestone_reached)
 from services.reports.projection.reminders import reminder_failed, reminder_sent
 from services.reports.projection.sessions import session_logged
 from services.reports.store.documents import COLLECTIONS
@@ -23,6 +24,7 @@ NAME = "reports-projector"
 
 HANDLERS = {
     t.GOAL_CREATED: goal_created,
+    t.GOAL_REVISED: goal_revised,
     t.MILESTONE_ADDED: milestone_added,
     t.MILESTONE_REACHED: milestone_reached,
     t.GOAL_STATUS_CHANGED: goal_status_changed,

@@ -1,11 +1,19 @@
-"""Handlers of the goal events: goal-created, milestone-added, milestone-reached, goal-status-changed.
+"""Handlers of the goal events: goal-created, goal-revised, milestone-added, milestone-reached, goal-status-changed.
 
 Every handler returns at most one change per document, each an ``Upsert`` of one
 document by its clinic-scoped id. The client's summary keeps a short entry per
 goal (category, clinician, statuses) for the client and clinician reports, and logs
 goal-created and goal-status-changed for the clinic aggregates; those are the only
-reads of the store (projection/aggregates.py through store/reads.py; it also sees the batch's
-unwritten entries, as the runtime writes a batch after calling all its handlers).
+reads of the store (projection/aggregates.py, through store/reads.py; it also sees
+the batch's unwritten entries, as the runtime writes a batch after calling all its
+handlers).
+
+A goal-revised sets the revised fields the reports show (REPORTED_FACTS) on the
+goal's progress document. The subject guard applies a goal's events in sequence
+order, so a revision redelivered or replayed after a later one changes nothing.
+Decision: the description is not projected. It is free text the progress figures
+do not need, so it stays out of the report documents and their CSV exports (the
+goals API shows it); a revision of the description alone changes no document.
 """
 from __future__ import annotations
 
@@ -15,6 +23,8 @@ from services.reports.store.documents import GOAL_PROGRESS, goal_progress_id, ma
 from shared.contract.envelope import CloudEvent
 from shared.domain.time import instant
 from shared.store.projection import Context, Upsert
+
+REPORTED_FACTS = ("title", "priority", "target_date", "measure", "gas_levels")  # of a goal, revisable
 
 
 def goal_created(event: CloudEvent, ctx: Context) -> list:
@@ -28,6 +38,11 @@ def goal_created(event: CloudEvent, ctx: Context) -> list:
                        **_log_statuses(goal))
     return [_update_goal(event, {**progress, **_first_achievement(goal, created_at)}),
             *logged_changes(event, ctx, summary, logged)]
+
+
+def goal_revised(event: CloudEvent) -> list:
+    revised = {name: event.data[name] for name in event.data["revised"] if name in REPORTED_FACTS}
+    return [_update_goal(event, {"$set": revised})] if revised else []
 
 
 def milestone_added(event: CloudEvent) -> list:
@@ -63,9 +78,8 @@ def _log_statuses(data: dict) -> dict:
 def _goal_facts(event: CloudEvent) -> dict:
     goal = event.data
     return {"goal_id": goal["goal_id"], "clinic_id": event.clinicid, "client_id": goal["client_id"],
-            "clinician_id": goal["clinician_id"], "title": goal["title"], "category": goal["category"],
-            "priority": goal["priority"], "target_date": goal["target_date"], "created_at": instant(event.time),
-            **_statuses("", goal)}
+            "clinician_id": goal["clinician_id"], "category": goal["category"], "created_at": instant(event.time),
+            **{name: goal[name] for name in REPORTED_FACTS}, **_statuses("", goal)}
 
 
 def _milestones(milestones: list[dict], added_at) -> dict:

@@ -42,6 +42,8 @@ def progress_story() -> Story:
     story.reach("goal-p", "goal-p-m1", JAN + timedelta(days=9))
     story.reach("goal-p", "goal-p-m2", JAN + timedelta(days=30))
     story.add_milestone("goal-p", "goal-p-extra", weeks(5))
+    story.revise("goal-p", weeks(5), priority="high",
+                 gas_levels={key: f"Level {key}" for key in ("-2", "-1", "0", "1", "2")})
     story.session("session-p1", weeks(2), ratings={"goal-p": 1})
     story.session("session-p2", weeks(3), attendance="no-show")
     story.status("goal-p", weeks(6), "completed", "achieved")
@@ -131,6 +133,7 @@ def test_goal_progress_shows_milestones_days_ratings_and_status(projector, repor
     assert [m["days_to_reach"] for m in report["milestones"] if m["reached_at"]] == [9, 30]
     assert (report["lifecycle_status"], report["achievement_status"]) == ("completed", "achieved")
     assert report["achieved_at"] is not None and report["latest_rating"] == 1
+    assert (report["priority"], report["latest_rating_level"]) == ("high", "Level 1")
     summary = client(reports_db, "clinic-progress", "client-p")
     assert (summary["sessions_attended"], summary["sessions_missed"], summary["attendance_rate"]) == (1, 1, 0.5)
     with pytest.raises(GoalReportNotFound):

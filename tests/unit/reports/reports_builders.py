@@ -55,14 +55,21 @@ class Story:
         return event
 
     def goal(self, goal_id: str, at: datetime = JAN, category: str = "anxiety", milestones: int = 0,
-             title: str = "Speak up in meetings", lifecycle: str = "active", achievement: str = "in-progress"):
+             title: str = "Speak up in meetings", lifecycle: str = "active", achievement: str = "in-progress",
+             measure: dict | None = None, gas_levels: dict | None = None):
         planned = [{"milestone_id": f"{goal_id}-m{n}", "title": f"Step {n}",
                     "due_date": (at.date() + timedelta(days=14 * n)).isoformat()} for n in range(1, milestones + 1)]
         return self._event(t.GOAL_CREATED, goal_id, {
             "goal_id": goal_id, "client_id": self.client, "clinician_id": self.clinician, "title": title,
-            "description": None, "category": category, "priority": "medium", "measure": None,
+            "description": None, "category": category, "priority": "medium",
             "target_date": (at.date() + timedelta(days=90)).isoformat(), "lifecycle_status": lifecycle,
-            "achievement_status": achievement, "milestones": planned, "gas_levels": None, "practice_rrule": None}, at)
+            "achievement_status": achievement, "milestones": planned, "gas_levels": gas_levels,
+            "measure": measure, "practice_rrule": None}, at)
+
+    def revise(self, goal_id: str, at: datetime, **revised):
+        """A goal-revised of the fields given (title, description, priority, target_date, measure, gas_levels)."""
+        return self._event(t.GOAL_REVISED, goal_id, {"goal_id": goal_id, "client_id": self.client,
+                                                     "revised": list(revised), **revised}, at)
 
     def add_milestone(self, goal_id: str, milestone_id: str, at: datetime, due: date | None = None):
         return self._event(t.MILESTONE_ADDED, goal_id, {

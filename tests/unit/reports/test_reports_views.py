@@ -50,6 +50,16 @@ def test_the_latest_rating_is_the_one_of_the_latest_session_not_the_last_logged(
     assert [r["rating"] for r in report["ratings"]] == [-1, 1]
 
 
+def test_the_goals_gas_view_reads_the_latest_rating_on_its_current_levels():
+    levels = {"-2": "Stays home", "-1": "Walks to the stop", "0": "Rides one stop", "1": "Rides to work once",
+              "2": "Rides to work daily"}
+    report = goal_view(goal_document(ratings=[(3, -1), (10, 1)], gas_levels=levels))
+    assert report["gas_levels"] == levels and report["latest_rating_level"] == "Rides to work once"
+    assert goal_view(goal_document(gas_levels=levels))["latest_rating_level"] is None  # not rated yet
+    unscaled = goal_view(goal_document(ratings=[(3, 0)]))
+    assert (unscaled["gas_levels"], unscaled["latest_rating_level"], unscaled["measure"]) == (None, None, None)
+
+
 def test_client_gas_t_score_uses_each_goals_latest_rating():
     goals = [goal_document("g1", [(1, -2), (8, 1)]), goal_document("g2", [(8, 1)]), goal_document("g3", [(8, 0)]),
              goal_document("g4")]
