@@ -16,8 +16,8 @@ from pymongo import ASCENDING, DESCENDING
 
 from bench.growth_seed import Population
 from services.goals.store.read_model import GOAL_INDEX
-from services.reports.documents import (CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, GOAL_PROGRESS, PROJECTOR_BOOKKEEPING,
-                                        client_summary_id, clinic_month_id, goal_progress_id)
+from services.reports.store.documents import (CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, GOAL_PROGRESS, PROJECTOR_BOOKKEEPING,
+                                              client_summary_id, clinic_month_id, goal_progress_id)
 from services.reports.domain.months import month_index, month_name
 from shared.store.eventstore import COMMITS
 

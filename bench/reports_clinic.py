@@ -28,7 +28,7 @@ from shared.web.auth import mint_token
 from shared.runtime.config import Settings
 from shared.store.projection import Context, write_batch
 from services.reports.app import create_app
-from services.reports.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, clinic_month_id
+from services.reports.store.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, clinic_month_id
 from services.reports.domain.months import month_range
 from services.reports.projection import reports_projection
 from tests.unit.reports.reports_builders import Story

@@ -7,12 +7,12 @@ reports and the clinic report (its month aggregates) read documents by ``_id``.
 """
 from __future__ import annotations
 
-from services.reports.documents import COLLECTIONS
-from services.reports.read import clinician
+from services.reports.store import reads
+from services.reports.store.documents import COLLECTIONS
 from shared.store import indexes
 from shared.store.indexes import Query
 
-VERIFY = indexes.declare(queries=[  # services/reports/verify.py (it imports the projection, which imports this)
+VERIFY = indexes.declare(queries=[  # `rebuild --verify` (rebuild.py; it imports the projection, which imports this)
     Query.of(name, scan="verify compares every document with a full replay") for name in COLLECTIONS])
 
-DECLARED = clinician.INDEXES + VERIFY
+DECLARED = reads.INDEXES + VERIFY

@@ -1,13 +1,13 @@
 """The reports consumer process: `python -m services.reports.worker` (metrics port: shared.runtime.config)."""
 from __future__ import annotations
 
-from shared.runtime.config import Settings
-from shared.runtime.worker import run_projection
 from services.reports.projection import reports_projection
+from services.reports.settings import ReportsSettings
+from shared.runtime.worker import run_projection
 
 
-def main(settings: Settings | None = None) -> None:
-    run_projection(reports_projection(), settings or Settings(service="reports"), "reports-consumer")
+def main(settings: ReportsSettings | None = None) -> None:
+    run_projection(reports_projection(), settings or ReportsSettings(), "reports-consumer")
 
 
 if __name__ == "__main__":

@@ -12,8 +12,7 @@ from pathlib import Path
 
 from flask import Blueprint, render_template
 
-from services.reports.domain.measures import GAD7, GAD7_CASENESS, GAD7_MAX, PHQ9, PHQ9_CASENESS, PHQ9_MAX
-from services.reports.read.measures import band_ranges
+from services.reports.domain.measures import measure_scales
 
 HERE = Path(__file__).parent
 SECURITY_HEADERS = {
@@ -24,25 +23,17 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
-
-def measure_scales() -> dict:
-    """What the charts need to know of each measure: its maximum, caseness threshold and bands."""
-    return {PHQ9: {"label": "PHQ-9", "max": PHQ9_MAX, "caseness": PHQ9_CASENESS, "bands": band_ranges(PHQ9, PHQ9_MAX)},
-            GAD7: {"label": "GAD-7", "max": GAD7_MAX, "caseness": GAD7_CASENESS, "bands": band_ranges(GAD7, GAD7_MAX)}}
+blp = Blueprint("dashboard", __name__, static_folder=str(HERE / "static"), static_url_path="/dashboard/static",
+                template_folder=str(HERE / "templates"))
 
 
-def blueprint() -> Blueprint:
-    page = Blueprint("dashboard", __name__, static_folder=str(HERE / "static"), static_url_path="/dashboard/static",
-                     template_folder=str(HERE / "templates"))
+@blp.get("/dashboard")
+def dashboard():
+    """The progress dashboard (static page; data comes from the JSON API with the user's token)."""
+    return render_template("dashboard.html", scales=measure_scales())
 
-    @page.get("/dashboard")
-    def dashboard():
-        """The progress dashboard (static page; data comes from the JSON API with the user's token)."""
-        return render_template("dashboard.html", scales=measure_scales())
 
-    @page.after_request
-    def locked_down(response):
-        response.headers.update(SECURITY_HEADERS)
-        return response
-
-    return page
+@blp.after_request
+def locked_down(response):
+    response.headers.update(SECURITY_HEADERS)
+    return response

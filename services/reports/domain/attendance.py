@@ -2,7 +2,8 @@
 
 Source: the ``attendance`` field of ``session-logged`` v1 (attended, no-show,
 cancelled-late; docs/architecture.md) and the per-clinician / per-clinic
-"attendance rate" report in /work/shared/DOMAIN.md ("Reports people expect").
+"attendance rate" report that the clinical references list among the reports
+clinics expect.
 A session cancelled late counts as missed, like a no-show (product
 decision for this report); sessions cancelled in good time are not logged
 as sessions, so they never enter the rate.
@@ -11,8 +12,6 @@ Pure functions, standard library only.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 ATTENDED = "attended"
 NO_SHOW = "no-show"
@@ -26,17 +25,6 @@ def is_missed(attendance: str) -> bool:
     if attendance not in ATTENDANCE_VALUES:
         raise ValueError(f"unknown attendance {attendance!r}")
     return attendance in MISSED
-
-
-def count_attendance(attendances: Iterable[str]) -> tuple[int, int]:
-    """Return ``(attended, missed)`` for a list of ``session-logged`` attendance values."""
-    attended = missed = 0
-    for value in attendances:
-        if is_missed(value):
-            missed += 1
-        else:
-            attended += 1
-    return attended, missed
 
 
 def _count(name: str, value: object) -> int:

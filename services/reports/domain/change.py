@@ -2,7 +2,7 @@
 
 Sources:
 - NHS Talking Therapies for anxiety and depression Manual (NHS England),
-  outcome definitions, restated in /work/shared/DOMAIN.md:
+  outcome definitions:
   * caseness: PHQ-9 >= 10 or GAD-7 >= 8;
   * reliable improvement: a drop of >= 6 on PHQ-9 or >= 4 on GAD-7 between the
     first and the last measurement, and no reliable deterioration on the other
@@ -16,8 +16,8 @@ Sources:
   * reliable recovery: recovery and reliable improvement together.
 - Jacobson N.S. & Truax P. (1991), "Clinical significance: a statistical
   approach to defining meaningful change in psychotherapy research", J Consult
-  Clin Psychol 59(1):12-19: RCI = (x2 - x1) / (sqrt(2) * SD * sqrt(1 - r));
-  |RCI| > 1.96 is reliable change (p < .05, two-tailed).
+  Clin Psychol 59(1):12-19: the reliable change index behind the manual's
+  thresholds of 6 (PHQ-9) and 4 (GAD-7), which these functions apply as given.
 
 Missing data (a decision, the manual assumes paired scores): a measure counts
 only when both its first and latest totals are present (a "pair"); a measure
@@ -35,8 +35,6 @@ Pure functions, standard library only.
 
 from __future__ import annotations
 
-import math
-
 from .measures import (
     GAD7,
     GAD7_CASENESS,
@@ -46,8 +44,6 @@ from .measures import (
     PHQ9_RELIABLE_CHANGE,
     validate_total,
 )
-
-RCI_CRITICAL_VALUE = 1.96  # two-tailed p < .05, Jacobson & Truax (1991)
 
 _THRESHOLDS = {PHQ9: PHQ9_RELIABLE_CHANGE, GAD7: GAD7_RELIABLE_CHANGE}
 
@@ -170,26 +166,3 @@ def reliable_recovery(
         return None
     return recovered and reliable_improvement(first_phq9, latest_phq9, first_gad7, latest_gad7)
 
-
-def reliable_change_index(x1: float, x2: float, sd: float, r: float) -> float:
-    """Jacobson & Truax (1991) RCI = (x2 - x1) / (sqrt(2) * sd * sqrt(1 - r)).
-
-    ``x1``/``x2`` are the first and latest scores, ``sd`` the standard
-    deviation of the measure in a reference (usually pre-treatment) sample
-    and ``r`` its test-retest reliability. Requires sd > 0 and 0 <= r < 1
-    (r = 1 would divide by zero). Not rounded. Negative means the score fell.
-    """
-    for name, value in (("x1", x1), ("x2", x2), ("sd", sd), ("r", r)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ValueError(f"RCI {name} must be a finite number, got {value!r}")
-    if sd <= 0:
-        raise ValueError(f"RCI sd must be > 0, got {sd}")
-    if not 0 <= r < 1:
-        raise ValueError(f"RCI reliability r must be in [0, 1), got {r}")
-    standard_error_of_difference = math.sqrt(2) * sd * math.sqrt(1 - r)
-    return (x2 - x1) / standard_error_of_difference
-
-
-def is_reliable_change(rci: float) -> bool:
-    """Jacobson & Truax (1991): |RCI| > 1.96 is reliable change (strictly greater)."""
-    return abs(rci) > RCI_CRITICAL_VALUE

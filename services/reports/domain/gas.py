@@ -2,8 +2,7 @@
 
 Source: Kiresuk T.J. & Sherman R.E. (1968), "Goal attainment scaling: a
 general method for evaluating comprehensive community mental health
-programs", Community Mental Health Journal 4(6):443-453; restated in
-/work/shared/DOMAIN.md ("Goal Attainment Scaling").
+programs", Community Mental Health Journal 4(6):443-453.
 
 Each goal is rated on the frozen five-point scale -2..+2 (0 = the expected
 outcome). Over a client's goals i with weights w_i (default 1) and
@@ -77,7 +76,7 @@ def gas_t_score(
     per goal. Returns None when there are no goals.
 
     Rounded here (to ``T_SCORE_DECIMALS``) so every report and projection
-    shows the same figure; DOMAIN.md states the checks to 2 decimals:
+    shows the same figure; the clinical references check it to 2 decimals:
     (+1, +1, 0) -> 59.13, (-1, -1, -1) -> 36.31, (+2, +2, +2) -> 77.39.
     """
     xs = [validate_attainment(x) for x in attainments]

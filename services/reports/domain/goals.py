@@ -1,7 +1,7 @@
 """Goal facts the reports count: what "achieved" means, days to a milestone, status counts.
 
-Source: FHIR Goal (R4/R5) ``achievementStatus`` and ``lifecycleStatus``, restated
-in /work/shared/DOMAIN.md. Decisions for this product:
+Source: FHIR Goal (R4/R5) ``achievementStatus`` and ``lifecycleStatus``. Decisions
+for this product:
 
 - a goal counts as achieved when its achievement status is ``achieved``, or
   ``sustaining`` (FHIR: met, and ongoing activity keeps it met), unless the goal

@@ -12,7 +12,6 @@ Sources:
 - NHS Talking Therapies for anxiety and depression Manual (NHS England):
   caseness is PHQ-9 >= 10 or GAD-7 >= 8; reliable change is a change of at
   least 6 on PHQ-9 or 4 on GAD-7.
-All restated in /work/shared/DOMAIN.md ("Outcome measures logged with sessions").
 
 Pure functions, standard library only.
 """
@@ -82,13 +81,21 @@ def band(measure: str, total: int) -> str:
     raise AssertionError("unreachable: bands cover the whole range")
 
 
-def phq9_band(total: int) -> str:
-    """PHQ-9 band: minimal (0-4), mild (5-9), moderate (10-14),
-    moderately-severe (15-19), severe (20-27). Kroenke et al. (2001)."""
-    return band(PHQ9, total)
+def band_ranges(measure: str) -> list[dict]:
+    """[{band, low, high}] of a measure, read off ``band`` (so a chart never disagrees with it)."""
+    _check_measure(measure)
+    ranges: list[dict] = []
+    for score in range(_MAXIMA[measure] + 1):
+        name = band(measure, score)
+        if ranges and ranges[-1]["band"] == name:
+            ranges[-1]["high"] = score
+        else:
+            ranges.append({"band": name, "low": score, "high": score})
+    return ranges
 
 
-def gad7_band(total: int) -> str:
-    """GAD-7 band: minimal (0-4), mild (5-9), moderate (10-14), severe (15-21).
-    Spitzer et al. (2006)."""
-    return band(GAD7, total)
+def measure_scales() -> dict:
+    """What a chart needs to know of each measure: its label, maximum, caseness threshold and bands."""
+    caseness = {PHQ9: PHQ9_CASENESS, GAD7: GAD7_CASENESS}
+    return {measure: {"label": _LABELS[measure], "max": _MAXIMA[measure], "caseness": caseness[measure],
+                      "bands": band_ranges(measure)} for measure in (PHQ9, GAD7)}

@@ -4,7 +4,7 @@ Decision (on top of change.py, which compares a first and a latest total): a
 measure counts only when it was taken at least twice, so a single measurement is
 "no paired scores" rather than "no change". This follows the NHS Talking
 Therapies rule that outcomes need a first and a last measurement from different
-sessions (/work/shared/DOMAIN.md).
+sessions (NHS Talking Therapies Manual).
 
 Pure functions, standard library only.
 """

@@ -8,15 +8,16 @@ on read or on write, so the summary is never a second source of truth.
 
 Bands come from ``measures.band`` (PHQ-9 and GAD-7 scoring guides, see
 measures.py). "First" and "latest" are the NHS Talking Therapies first and
-last measurements that change.py compares (/work/shared/DOMAIN.md).
+last measurements that change.py compares (NHS Talking Therapies Manual).
 
 Pure functions, standard library only; inputs are never mutated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
+from functools import reduce
 
 from .measures import band
 
@@ -88,3 +89,32 @@ def summarise_series(series: Iterable[Mapping]) -> dict:
         "latest": latest,
         "change": latest["score"] - first["score"],
     }
+
+
+def clean_series(stored: Sequence[Mapping]) -> list[dict]:
+    """The stored entries in time order, one per instant (add_entry)."""
+    return reduce(add_entry, stored, [])
+
+
+def measure_view(stored: Sequence[Mapping]) -> dict:
+    """{series, count, first, latest, change, band, first_at, latest_at} of a measure; `at` as datetimes."""
+    series = clean_series(stored)
+    summary = summarise_series(series)
+    latest = summary["latest"]
+    return {
+        "series": [_point(entry) for entry in series],
+        "count": summary["count"],
+        "first": summary["first"]["score"] if series else None,
+        "latest": latest["score"] if latest else None,
+        "change": summary["change"],
+        "band": latest["band"] if latest else None,
+        "first_at": _point(summary["first"])["at"] if series else None,
+        "latest_at": _point(latest)["at"] if latest else None,
+    }
+
+
+def _point(entry: Mapping) -> dict:
+    point = {"at": datetime.fromisoformat(entry["at"]), "score": entry["score"], "band": entry["band"]}
+    if "item9" in entry:
+        point["item9"] = entry["item9"]
+    return point

@@ -9,25 +9,28 @@ atomically, so any number of workers may share the consumer group.
 """
 from __future__ import annotations
 
-from shared.messaging.topics import GOALS_EVENTS, REMINDERS_EVENTS
-from shared.store.projection import Projection
-from services.reports.documents import COLLECTIONS
 from services.reports.indexes import DECLARED
 from services.reports.projection.aggregates import read_logs
-from services.reports.projection.goals import goal_created, goal_status_changed, milestone_added, milestone_reached
+from services.reports.projection.goals import (goal_created, goal_revised, goal_status_changed, milestone_added,
+                                               milestone_reached)
 from services.reports.projection.reminders import reminder_failed, reminder_sent
 from services.reports.projection.sessions import session_logged
+from services.reports.store.documents import COLLECTIONS
+from shared.contract import types as t
+from shared.messaging.topics import GOALS_EVENTS, REMINDERS_EVENTS
+from shared.store.projection import Projection
 
 NAME = "reports-projector"
 
 HANDLERS = {
-    "goal-created": goal_created,
-    "milestone-added": milestone_added,
-    "milestone-reached": milestone_reached,
-    "goal-status-changed": goal_status_changed,
-    "session-logged": session_logged,
-    "reminder-sent": reminder_sent,
-    "reminder-failed": reminder_failed,
+    t.GOAL_CREATED: goal_created,
+    t.GOAL_REVISED: goal_revised,
+    t.MILESTONE_ADDED: milestone_added,
+    t.MILESTONE_REACHED: milestone_reached,
+    t.GOAL_STATUS_CHANGED: goal_status_changed,
+    t.SESSION_LOGGED: session_logged,
+    t.REMINDER_SENT: reminder_sent,
+    t.REMINDER_FAILED: reminder_failed,
 }
 
 

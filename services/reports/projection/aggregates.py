@@ -25,13 +25,16 @@ from __future__ import annotations
 from collections import OrderedDict, defaultdict
 from datetime import datetime, timezone
 
+from services.reports.domain.contributions import MONTH, event_delta
+from services.reports.store.documents import (CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, client_summary_id,
+                                              clinic_month_id)
+from services.reports.store.reads import client_log, client_logs
+from shared.contract import types as t
 from shared.contract.envelope import CloudEvent
 from shared.store.projection import BY_POSITION, Context, Upsert
-from services.reports.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, client_summary_id, clinic_month_id
-from services.reports.domain.contributions import MONTH, event_delta
 
 COLLECTION_OF = {MONTH: CLINIC_MONTH}
-LOGGED = frozenset({"goal-created", "goal-status-changed", "session-logged"})
+LOGGED = frozenset({t.GOAL_CREATED, t.GOAL_STATUS_CHANGED, t.SESSION_LOGGED})
 STORED_LOGS = "_reports_stored_logs"  # the logs read for the current batch (read_logs)
 PENDING_CLIENTS = 10_000  # far above the clients of one batch (at most 2,000 records)
 
@@ -46,18 +49,20 @@ def log_entry(event: CloudEvent, kind: str, at: datetime, **facts) -> dict:
             "at": at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"), **facts, **read_at}
 
 
-def summary_changes(event: CloudEvent, ctx: Context | None, update: dict, logged: dict | None = None) -> list:
-    """The client summary's Upsert (owner fields set); with a log entry, also the aggregate increments it makes."""
+def summary_change(event: CloudEvent, update: dict) -> Upsert:
+    """The client summary's Upsert, its owner fields set."""
     client_id = event.data["client_id"]
-    summary_id = client_summary_id(event.clinicid, client_id)
     update = {**update, "$set": {"clinic_id": event.clinicid, "client_id": client_id, **update.get("$set", {})}}
-    if logged is None:
-        return [Upsert(CLIENT_SUMMARY, summary_id, update)]
-    update["$push"] = {**update.get("$push", {}), "log": logged}
-    return [Upsert(CLIENT_SUMMARY, summary_id, update), *aggregate_changes(event, ctx, summary_id, logged)]
+    return Upsert(CLIENT_SUMMARY, client_summary_id(event.clinicid, client_id), update)
 
 
-def aggregate_changes(event: CloudEvent, ctx: Context | None, summary_id: str, entry: dict) -> list[Upsert]:
+def logged_changes(event: CloudEvent, ctx: Context, update: dict, logged: dict) -> list:
+    """The client summary's Upsert with the log entry pushed, and the aggregate increments the entry makes."""
+    summary = summary_change(event, {**update, "$push": {**update.get("$push", {}), "log": logged}})
+    return [summary, *aggregate_changes(event, ctx, summary.id, logged)]
+
+
+def aggregate_changes(event: CloudEvent, ctx: Context, summary_id: str, entry: dict) -> list[Upsert]:
     """The event's increments of its clinic's aggregates, one Upsert per aggregate document (none for a copy)."""
     before = preceding_entries(ctx, summary_id, entry)
     if before is None:
@@ -71,19 +76,13 @@ def aggregate_changes(event: CloudEvent, ctx: Context | None, summary_id: str, e
             for (collection, month), increments in sorted(by_document.items())]
 
 
-def preceding_entries(ctx: Context | None, summary_id: str, entry: dict) -> list[dict] | None:
+def preceding_entries(ctx: Context, summary_id: str, entry: dict) -> list[dict] | None:
     """The client's log before `entry`: the stored log and this batch's unwritten entries, in order.
 
     None when the log holds the event read at another position: a second publication of it.
-    Without a context (a handler called on its own) the event is the client's first.
     """
-    if ctx is None:
-        return []
     read = vars(ctx).get(STORED_LOGS, {})
-    if summary_id in read:
-        stored = read[summary_id]
-    else:
-        stored = (ctx.collection(CLIENT_SUMMARY).find_one({"_id": summary_id}, {"log": 1}) or {}).get("log", [])
+    stored = read[summary_id] if summary_id in read else client_log(ctx, summary_id)
     written = {item["k"] for item in stored}
     pending = _pending(ctx)
     unwritten = [item for item in pending.pop(summary_id, []) if item["k"] not in written]
@@ -105,9 +104,7 @@ def read_logs(ctx: Context, events: list[CloudEvent]) -> None:
     """Before a batch's handlers: the stored logs of its clients, in one query (the handlers fall back to one each)."""
     ids = list({client_summary_id(event.clinicid, event.data["client_id"]) for event in events
                 if event.type in LOGGED and isinstance(event.data, dict) and "client_id" in event.data})
-    found = {document["_id"]: document.get("log", [])
-             for document in ctx.collection(CLIENT_SUMMARY).find({"_id": {"$in": ids}}, {"log": 1})} if ids else {}
-    vars(ctx)[STORED_LOGS] = {summary_id: found.get(summary_id, []) for summary_id in ids}
+    vars(ctx)[STORED_LOGS] = client_logs(ctx, ids)
 
 
 def _pending(ctx: Context) -> OrderedDict:

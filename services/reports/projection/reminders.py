@@ -1,16 +1,13 @@
 """Handlers of reminder-sent and reminder-failed: delivery counts on the client's summary."""
 from __future__ import annotations
 
+from services.reports.projection.aggregates import summary_change
 from shared.contract.envelope import CloudEvent
-from services.reports.projection.aggregates import summary_changes
 
 
-def _count(field: str):
-    def handle(event: CloudEvent, ctx=None) -> list:
-        return summary_changes(event, ctx, {"$inc": {field: 1}})
-    handle.__name__ = f"count_{field}"
-    return handle
+def reminder_sent(event: CloudEvent) -> list:
+    return [summary_change(event, {"$inc": {"reminders_sent": 1}})]
 
 
-reminder_sent = _count("reminders_sent")
-reminder_failed = _count("reminders_failed")
+def reminder_failed(event: CloudEvent) -> list:
+    return [summary_change(event, {"$inc": {"reminders_failed": 1}})]

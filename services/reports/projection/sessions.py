@@ -1,16 +1,17 @@
 """Handler of session-logged: ratings into each goal's progress; attendance and measures into the client's summary."""
 from __future__ import annotations
 
-from shared.contract.envelope import CloudEvent
-from shared.store.projection import Upsert
-from services.reports.documents import GOAL_PROGRESS, goal_progress_id, instant, map_key
 from services.reports.domain.attendance import is_missed
 from services.reports.domain.measures import GAD7, PHQ9
 from services.reports.domain.series import series_entry
-from services.reports.projection.aggregates import log_entry, summary_changes
+from services.reports.projection.aggregates import log_entry, logged_changes
+from services.reports.store.documents import GOAL_PROGRESS, goal_progress_id, map_key
+from shared.contract.envelope import CloudEvent
+from shared.domain.time import instant
+from shared.store.projection import Context, Upsert
 
 
-def session_logged(event: CloudEvent, ctx=None) -> list:
+def session_logged(event: CloudEvent, ctx: Context) -> list:
     at = instant(event.data["occurred_at"])
     return [*_ratings(event, at), *_client_summary(event, ctx, at)]
 
@@ -23,7 +24,7 @@ def _ratings(event: CloudEvent, at) -> list[Upsert]:
             for goal_id, rating in ratings.items()]
 
 
-def _client_summary(event: CloudEvent, ctx, at) -> list:
+def _client_summary(event: CloudEvent, ctx: Context, at) -> list:
     """Attendance in total and per clinician; the first and latest session; the measures; the log entry."""
     session = event.data
     counted = "sessions_missed" if is_missed(session["attendance"]) else "sessions_attended"
@@ -41,7 +42,7 @@ def _client_summary(event: CloudEvent, ctx, at) -> list:
     measures = session["measures"]
     logged = log_entry(event, "session", at, missed=is_missed(session["attendance"]),
                        phq9=measures.get("phq9"), gad7=measures.get("gad7"))
-    return summary_changes(event, ctx, update, logged)
+    return logged_changes(event, ctx, update, logged)
 
 
 def _series_entries(measures: dict, at) -> dict:

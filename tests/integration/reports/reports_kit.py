@@ -6,18 +6,18 @@ import uuid
 from kafka import TopicPartition
 from kafka.admin import KafkaAdminClient
 
+from services.reports.settings import ReportsSettings
 from shared.messaging import kafka_clients
-
-from shared.store import mongo
 from shared.runtime.config import Settings
+from shared.store import mongo
 from tests.support import delete_topics, wait_until
 
 
-def private_settings() -> Settings:
+def private_settings() -> ReportsSettings:
     """Settings of the reports service with a database and topics of their own."""
     unique = uuid.uuid4().hex[:10]
-    return Settings(service="reports", mongodb_db_prefix=f"t{unique}", topic_prefix=f"t{unique}-",
-                    jwt_secret=f"reports-tests-secret-{unique}-0123456789")
+    return ReportsSettings(mongodb_db_prefix=f"t{unique}", topic_prefix=f"t{unique}-",
+                           jwt_secret=f"reports-tests-secret-{unique}-0123456789")
 
 
 def remove(settings: Settings) -> None:

@@ -69,13 +69,16 @@ def test_staff_read_every_report(client, auth, path, role):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-@pytest.mark.parametrize("path, field", [("/v1/reports/goals/goal-9", "goal_id"),
-                                         ("/v1/reports/clients/client-9", "client_id"),
-                                         ("/v1/reports/clinicians/clinician-9", "clinician_id"),
-                                         ("/v1/reports/goals/no-such-goal", "goal_id")])
-def test_another_clinics_report_is_not_found(client, auth, path, field):
+@pytest.mark.parametrize("path, field, kind", [("/v1/reports/goals/goal-9", "goal_id", "goal"),
+                                               ("/v1/reports/clients/client-9", "client_id", "client"),
+                                               ("/v1/reports/clinicians/clinician-9", "clinician_id", "clinician"),
+                                               ("/v1/reports/goals/no-such-goal", "goal_id", "goal")])
+def test_another_clinics_report_is_not_found(client, auth, path, field, kind):
     response = client.get(path, headers=auth())
-    assert response.status_code == 404 and field in response.json["errors"]
+    message = f"No {kind} report for this id in your clinic"
+    assert response.status_code == 404
+    assert response.json == {"code": 404, "status": "Not Found", "message": message, "errors": {field: [message]}}
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_the_clinic_report_only_counts_the_callers_clinic(client, auth):

@@ -4,12 +4,12 @@ from __future__ import annotations
 import bson
 import pytest
 
-from services.reports.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, clinic_month_id
 from services.reports.projection import reports_projection
-from services.reports.read.clinic import clinic_report
+from services.reports.service import ReportsService
+from services.reports.store.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, clinic_month_id
 from shared.contract.envelope import Position
 from shared.store.projection import Context, write_batch
-from tests.unit.reports.reports_builders import Story, apply_events, weeks
+from tests.unit.reports.reports_builders import Story, apply_events, changes, weeks
 
 pytestmark = pytest.mark.integration
 
@@ -44,7 +44,7 @@ def aggregates(db) -> dict:
 def handle(projection, ctx, events) -> list:
     """The batch's changes, as the consumer runtime computes them (prepare, every handler, then one write)."""
     projection.prepare(ctx, events)
-    return [(event, change) for event in events for change in projection.handlers[event.type](event, ctx)]
+    return [(event, change) for event in events for change in changes(projection, event, ctx)]
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_one_batch_or_one_event_at_a_time_redelivered_or_not_give_the_same_aggre
     write_batch(ctx, handle(projection, ctx, events[3:] + events[:7]))  # redelivered, cut differently
     apply_events(projection, other_db, events)
     assert aggregates(other_db) == expected
-    report = clinic_report(other_db, CLINIC, "2025-01", "2025-04")
+    report = ReportsService(other_db).clinic_report(CLINIC, "2025-01", "2025-04")
     assert (report["goals_set"], report["clients_seen"], report["clients_measured"]) == (9, 6, 6)
     assert report["sessions_missed"] == 2
 
@@ -76,8 +76,8 @@ def test_a_batch_written_halfway_then_redelivered_counts_each_event_once(reports
     apply_events(projection, reports_db, events)
     expected = aggregates(reports_db)
     crashed = Context(db=other_db)
-    changes = handle(projection, crashed, events)
-    write_batch(crashed, [(event, change) for event, change in changes if change.collection == CLIENT_SUMMARY])
+    batch = handle(projection, crashed, events)
+    write_batch(crashed, [(event, change) for event, change in batch if change.collection == CLIENT_SUMMARY])
     restarted = Context(db=other_db)  # a new worker after the crash: nothing in memory
     write_batch(restarted, handle(projection, restarted, events))
     assert aggregates(other_db) == expected
@@ -94,7 +94,7 @@ def test_the_clinic_report_reads_only_the_months_asked_for(reports_db):
         def __getitem__(self, name):
             reads.append(name)
             return self.db[name]
-    clinic_report(Watched(reports_db), CLINIC, "2021-01", "2025-12")
+    ReportsService(Watched(reports_db)).clinic_report(CLINIC, "2021-01", "2025-12")
     assert sorted(reads) == [CLINIC_MONTH, CLINIC_SPANS]
 
 

@@ -1,18 +1,18 @@
-"""The reports projector on real Kafka and the real store: worked figures, duplicates, replays and verify."""
+"""The reports projector on real Kafka and the real store: worked figures, duplicates, rebuild and verify."""
 import contextlib
 from datetime import timedelta
 
 import pytest
 from reports_kit import wait_caught_up
 
-from services.reports.documents import COLLECTIONS
+from services.reports.domain.errors import GoalReportNotFound
 from services.reports.projection import reports_projection
-from services.reports.read.client import client_report
-from services.reports.read.goal import goal_report
-from services.reports.verify import verify
+from services.reports.rebuild import verify
+from services.reports.service import ReportsService
+from services.reports.store.documents import COLLECTIONS
 from shared.messaging.replay import rebuild
 from tests.support import publish, running_projection
-from tests.unit.reports.reports_builders import JAN, Story, weeks
+from tests.unit.reports.reports_builders import JAN, Story, for_the_runtime, weeks
 
 pytestmark = pytest.mark.integration
 
@@ -42,6 +42,8 @@ def progress_story() -> Story:
     story.reach("goal-p", "goal-p-m1", JAN + timedelta(days=9))
     story.reach("goal-p", "goal-p-m2", JAN + timedelta(days=30))
     story.add_milestone("goal-p", "goal-p-extra", weeks(5))
+    story.revise("goal-p", weeks(5), priority="high",
+                 gas_levels={key: f"Level {key}" for key in ("-2", "-1", "0", "1", "2")})
     story.session("session-p1", weeks(2), ratings={"goal-p": 1})
     story.session("session-p2", weeks(3), attendance="no-show")
     story.status("goal-p", weeks(6), "completed", "achieved")
@@ -70,7 +72,7 @@ class Projector:
 
 @pytest.fixture(scope="module")
 def projector(reports_settings, reports_db):
-    projection = reports_projection()
+    projection = for_the_runtime(reports_projection())
     with contextlib.ExitStack() as running:
         running.enter_context(running_projection(projection, reports_settings, reports_db))
         publish(reports_settings, EVENTS)
@@ -79,7 +81,7 @@ def projector(reports_settings, reports_db):
 
 
 def client(db, clinic, client_id):
-    return client_report(db, clinic, client_id)
+    return ReportsService(db).client_report(clinic, client_id)
 
 
 def documents(db) -> dict:
@@ -126,14 +128,16 @@ def test_the_same_client_id_in_another_clinic_is_another_client(projector, repor
 
 
 def test_goal_progress_shows_milestones_days_ratings_and_status(projector, reports_db):
-    report = goal_report(reports_db, "clinic-progress", "goal-p")
+    report = ReportsService(reports_db).goal_report("clinic-progress", "goal-p")
     assert (report["milestones_total"], report["milestones_reached"]) == (4, 2)
     assert [m["days_to_reach"] for m in report["milestones"] if m["reached_at"]] == [9, 30]
     assert (report["lifecycle_status"], report["achievement_status"]) == ("completed", "achieved")
     assert report["achieved_at"] is not None and report["latest_rating"] == 1
+    assert (report["priority"], report["latest_rating_level"]) == ("high", "Level 1")
     summary = client(reports_db, "clinic-progress", "client-p")
     assert (summary["sessions_attended"], summary["sessions_missed"], summary["attendance_rate"]) == (1, 1, 0.5)
-    assert goal_report(reports_db, "clinic-gas", "goal-p") is None
+    with pytest.raises(GoalReportNotFound):
+        ReportsService(reports_db).goal_report("clinic-gas", "goal-p")
 
 
 def test_duplicated_events_leave_every_figure_unchanged(projector, reports_settings, reports_db):
@@ -149,14 +153,14 @@ def test_a_rebuild_from_the_topics_gives_the_same_documents(projector, reports_s
     read = rebuild(projector.projection, reports_settings, reports_db, progress=lambda done, total: None)
     assert read >= len(EVENTS)
     assert documents(reports_db) == before
-    assert verify(reports_settings, reports_db, progress=lambda done, total: None) == []
+    assert verify(projector.projection, reports_settings, reports_db, progress=lambda done, total: None) == []
 
 
 def test_verify_reports_a_live_document_that_drifted_from_the_events(projector, reports_settings, reports_db):
     goal = {"_id": "clinic-progress:goal-p"}
     reports_db["goal_progress"].update_one(goal, {"$set": {"lifecycle_status": "active"}})
     try:
-        assert verify(reports_settings, reports_db, progress=lambda done, total: None) == [
+        assert verify(projector.projection, reports_settings, reports_db, progress=lambda done, total: None) == [
             "goal_progress clinic-progress:goal-p: differs at lifecycle_status"]
     finally:
         reports_db["goal_progress"].update_one(goal, {"$set": {"lifecycle_status": "completed"}})

@@ -11,11 +11,10 @@ import pytest
 from reports_kit import wait_caught_up, wait_members
 
 from services.reports.projection import reports_projection
-from services.reports.read.clinic import clinic_report
-from services.reports.read.clinician import clinician_report
-from services.reports.verify import verify
+from services.reports.rebuild import verify
+from services.reports.service import ReportsService
 from tests.support import publish, running_projection
-from tests.unit.reports.reports_builders import Story, weeks
+from tests.unit.reports.reports_builders import Story, for_the_runtime, weeks
 
 pytestmark = pytest.mark.integration
 
@@ -35,18 +34,19 @@ def busy_clinic() -> list:
 
 
 def test_two_workers_lose_no_session_of_a_shared_clinician_or_clinic(reports_settings, reports_db):
-    projection = reports_projection()
+    projection = for_the_runtime(reports_projection())
     with contextlib.ExitStack() as workers:
         for _ in range(2):
             workers.enter_context(running_projection(projection, reports_settings, reports_db))
         wait_members(reports_settings, projection, 2)  # both workers hold partitions before the events come
         publish(reports_settings, busy_clinic())
         wait_caught_up(reports_settings, projection)
-    caseload = clinician_report(reports_db, "clinic-busy", "clinician-shared")
+    reports = ReportsService(reports_db)
+    caseload = reports.clinician_report("clinic-busy", "clinician-shared")
     assert (caseload["clients_total"], caseload["goals_total"]) == (CLIENTS, CLIENTS)
     assert (caseload["sessions_attended"], caseload["sessions_missed"]) == (CLIENTS * (SESSIONS - 1), CLIENTS)
-    clinic = clinic_report(reports_db, "clinic-busy", "2025-01", "2025-06")
+    clinic = reports.clinic_report("clinic-busy", "2025-01", "2025-06")
     assert (clinic["sessions_attended"], clinic["sessions_missed"]) == (CLIENTS * (SESSIONS - 1), CLIENTS)
     assert (clinic["goals_set"], clinic["clients_seen"]) == (CLIENTS, CLIENTS)
     assert sum(month["clients_seen"] for month in clinic["months"]) == CLIENTS * 3  # Jan, Feb, Mar: 10 weekly sessions
-    assert verify(reports_settings, reports_db, progress=lambda done, total: None) == []
+    assert verify(projection, reports_settings, reports_db, progress=lambda done, total: None) == []

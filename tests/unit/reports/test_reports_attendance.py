@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.reports.domain.attendance import attendance_rate, count_attendance, is_missed
+from services.reports.domain.attendance import attendance_rate, is_missed
 
 
 def test_rate_is_attended_over_all_logged_sessions():
@@ -30,12 +30,6 @@ def test_no_show_and_late_cancellation_both_count_as_missed():
     assert is_missed("attended") is False
 
 
-def test_counting_session_attendance_values_feeds_the_rate():
-    counts = count_attendance(["attended", "no-show", "attended", "cancelled-late", "attended"])
-    assert counts == (3, 2)
-    assert attendance_rate(*counts) == 0.6
-
-
 def test_unknown_attendance_value_is_rejected():
     with pytest.raises(ValueError, match="unknown attendance"):
-        count_attendance(["attended", "cancelled"])
+        is_missed("cancelled")

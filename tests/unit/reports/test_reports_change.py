@@ -1,15 +1,11 @@
-"""Reliable change, caseness and recovery (NHS Talking Therapies; Jacobson & Truax 1991)."""
-
-import math
+"""Reliable change, caseness and recovery (NHS Talking Therapies)."""
 
 import pytest
 
 from services.reports.domain.change import (
     at_caseness,
     has_paired_scores,
-    is_reliable_change,
     recovery,
-    reliable_change_index,
     reliable_deterioration,
     reliable_improvement,
     reliable_recovery,
@@ -133,27 +129,3 @@ def test_reliable_recovery_needs_recovery_and_reliable_improvement():
     assert reliable_recovery(10, 9, 8, 7) is False  # recovered, change too small
     assert reliable_recovery(20, 12, None, None) is False  # improved, still a case
 
-
-def test_rci_worked_example_20_to_10_with_sd_5_and_r_0_8():
-    # (10 - 20) / (sqrt(2) * 5 * sqrt(0.2)) = -10 / sqrt(10) = -3.1623
-    rci = reliable_change_index(20, 10, 5, 0.8)
-    assert rci == pytest.approx(-math.sqrt(10))
-    assert round(rci, 2) == -3.16
-    assert is_reliable_change(rci) is True
-
-
-def test_rci_is_positive_when_the_score_rises():
-    assert reliable_change_index(10, 20, 5, 0.8) == pytest.approx(math.sqrt(10))
-
-
-def test_rci_of_exactly_1_96_is_not_reliable_change():
-    assert is_reliable_change(1.96) is False
-    assert is_reliable_change(-1.96) is False
-    assert is_reliable_change(1.9601) is True
-    assert is_reliable_change(-1.9601) is True
-
-
-@pytest.mark.parametrize("sd, r", [(0, 0.8), (-5, 0.8), (5, 1), (5, -0.1), (5, 1.2)])
-def test_rci_needs_positive_sd_and_reliability_below_one(sd, r):
-    with pytest.raises(ValueError, match="RCI"):
-        reliable_change_index(20, 10, sd, r)

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from services.reports.domain.months import month_range
 from services.reports.domain.contributions import MONTH, contributions, delta, event_delta
-from services.reports.read.clinic import clinic_view
+from services.reports.domain.clinic_report import clinic_view
 
 
 def goal(goal_id, at, category="anxiety", lifecycle="active", achievement="in-progress"):

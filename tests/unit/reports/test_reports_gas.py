@@ -1,4 +1,4 @@
-"""GAS T-score (Kiresuk & Sherman 1968; checks from /work/shared/DOMAIN.md)."""
+"""GAS T-score (Kiresuk & Sherman 1968; worked checks of the clinical references)."""
 
 import pytest
 

@@ -2,26 +2,33 @@
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-from services.reports.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, GOAL_PROGRESS
-from services.reports.projection import HANDLERS, reports_projection
+from services.reports.projection import reports_projection
+from services.reports.store.documents import CLIENT_SUMMARY, CLINIC_MONTH, CLINIC_SPANS, GOAL_PROGRESS
 from shared.store.projection import Upsert
 from shared.store.updates import OPERATORS
-from tests.unit.reports.reports_builders import JAN, Story, weeks
+from tests.unit.reports.reports_builders import JAN, Story, changes, empty_store_context, weeks
 
 ALLOWED_OPERATORS = set(OPERATORS)  # the ones the runtime can combine within a batch
 
 
 def changes_of(event):
-    return HANDLERS[event.type](event, None)
+    """The event's changes when the store holds nothing yet."""
+    return changes(reports_projection(), event, empty_store_context())
 
 
 def by_collection(changes):
     return {change.collection: change for change in changes}
 
 
+LEVELS = {"-2": "Silent in every meeting", "-1": "Speaks when asked", "0": "Speaks once a meeting",
+          "1": "Speaks twice a meeting", "2": "Leads an item"}
+SUDS = {"name": "Subjective units of distress", "baseline": 80, "target": 30, "unit": "SUDS"}
+
+
 def a_full_story():
     story = Story()
     story.goal("goal-1", milestones=2)
+    story.revise("goal-1", weeks(1), title="Speak first in meetings", gas_levels=LEVELS)
     story.add_milestone("goal-1", "goal-1-extra", weeks(1))
     story.reach("goal-1", "goal-1-m1", weeks(2))
     story.session("s-1", weeks(2), ratings={"goal-1": 1}, phq9=14, gad7=9, item9=0)
@@ -156,3 +163,34 @@ def test_a_clients_first_goal_and_session_increment_their_clinics_month_and_span
     assert session[CLINIC_MONTH].update["$inc"] == {"sessions_attended": 1, "clients_seen": 1}
     assert session[CLINIC_SPANS].update["$inc"] == {"seen.open": 1, "outcomes.open.all.measured": 1}
     assert session[CLIENT_SUMMARY].update["$push"]["log"]["k"] == "s-1#1"
+
+
+def test_goal_created_keeps_the_goals_measure_and_gas_levels():
+    created = Story().goal("goal-1", measure=SUDS, gas_levels=LEVELS)
+    progress = by_collection(changes_of(created))[GOAL_PROGRESS].update["$set"]
+    assert (progress["measure"], progress["gas_levels"]) == (SUDS, LEVELS)
+    assert "description" not in progress
+
+
+def test_a_revision_sets_exactly_the_revised_facts_on_the_goals_progress():
+    story = Story(clinic="clinic-a")
+    story.goal("goal-1")
+    revised = story.revise("goal-1", weeks(1), title="Speak first in meetings", priority="high", target_date=None)
+    assert changes_of(revised) == [Upsert(GOAL_PROGRESS, "clinic-a:goal-1", {"$set": {
+        "title": "Speak first in meetings", "priority": "high", "target_date": None}})]
+
+
+def test_a_revision_replaces_the_measure_and_gas_levels_whole():
+    story = Story()
+    story.goal("goal-1", measure=SUDS, gas_levels=LEVELS)
+    fewer_steps = {**LEVELS, "2": "Chairs a meeting"}
+    [change] = changes_of(story.revise("goal-1", weeks(1), measure=None, gas_levels=fewer_steps))
+    assert change.update == {"$set": {"measure": None, "gas_levels": fewer_steps}}
+
+
+def test_a_revision_of_the_description_alone_changes_no_document():
+    story = Story()
+    story.goal("goal-1")
+    assert changes_of(story.revise("goal-1", weeks(1), description="Not a figure of any report")) == []
+    [change] = changes_of(story.revise("goal-1", weeks(2), description=None, priority="low"))
+    assert change.update == {"$set": {"priority": "low"}}

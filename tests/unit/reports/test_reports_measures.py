@@ -3,7 +3,7 @@
 import pytest
 
 from services.reports.domain import measures
-from services.reports.domain.measures import band, gad7_band, phq9_band
+from services.reports.domain.measures import band
 
 
 @pytest.mark.parametrize(
@@ -22,7 +22,7 @@ from services.reports.domain.measures import band, gad7_band, phq9_band
     ],
 )
 def test_phq9_band_changes_at_5_10_15_and_20(total, expected):
-    assert phq9_band(total) == expected
+    assert band("phq9", total) == expected
 
 
 @pytest.mark.parametrize(
@@ -39,24 +39,19 @@ def test_phq9_band_changes_at_5_10_15_and_20(total, expected):
     ],
 )
 def test_gad7_band_changes_at_5_10_and_15(total, expected):
-    assert gad7_band(total) == expected
+    assert band("gad7", total) == expected
 
 
 @pytest.mark.parametrize("total", [-1, 28, 4.0, None, "9", True])
 def test_phq9_total_outside_0_to_27_or_not_an_integer_raises_naming_phq9(total):
     with pytest.raises(ValueError, match="PHQ-9"):
-        phq9_band(total)
+        band("phq9", total)
 
 
 @pytest.mark.parametrize("total", [-1, 22, 4.0, None, "9", False])
 def test_gad7_total_outside_0_to_21_or_not_an_integer_raises_naming_gad7(total):
     with pytest.raises(ValueError, match="GAD-7"):
-        gad7_band(total)
-
-
-def test_band_by_measure_name_matches_the_named_functions():
-    assert band("phq9", 15) == phq9_band(15)
-    assert band("gad7", 15) == gad7_band(15)
+        band("gad7", total)
 
 
 def test_unknown_measure_name_is_rejected():

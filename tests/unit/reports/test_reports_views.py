@@ -1,10 +1,11 @@
 """Report figures computed from stored documents (no store: documents written out by hand)."""
 from datetime import date, datetime, timezone
 
-from services.reports.read.client import client_view
-from services.reports.read.clinician import clinician_view
-from services.reports.read.goal import goal_view
-from services.reports.read.measures import band_ranges, measure_view
+from services.reports.domain.client_report import client_view
+from services.reports.domain.clinician_report import clinician_view
+from services.reports.domain.goal_report import goal_view
+from services.reports.domain.measures import band_ranges, measure_scales
+from services.reports.domain.series import measure_view
 
 
 def at(day: int, month: int = 1) -> datetime:
@@ -47,6 +48,16 @@ def test_the_latest_rating_is_the_one_of_the_latest_session_not_the_last_logged(
     report = goal_view(goal_document(ratings=[(10, 1), (3, -1)]))
     assert report["latest_rating"] == 1 and report["latest_rating_at"] == at(10)
     assert [r["rating"] for r in report["ratings"]] == [-1, 1]
+
+
+def test_the_goals_gas_view_reads_the_latest_rating_on_its_current_levels():
+    levels = {"-2": "Stays home", "-1": "Walks to the stop", "0": "Rides one stop", "1": "Rides to work once",
+              "2": "Rides to work daily"}
+    report = goal_view(goal_document(ratings=[(3, -1), (10, 1)], gas_levels=levels))
+    assert report["gas_levels"] == levels and report["latest_rating_level"] == "Rides to work once"
+    assert goal_view(goal_document(gas_levels=levels))["latest_rating_level"] is None  # not rated yet
+    unscaled = goal_view(goal_document(ratings=[(3, 0)]))
+    assert (unscaled["gas_levels"], unscaled["latest_rating_level"], unscaled["measure"]) == (None, None, None)
 
 
 def test_client_gas_t_score_uses_each_goals_latest_rating():
@@ -101,8 +112,11 @@ def entry(goal_id, lifecycle="active", clinician="clinician-1", category="anxiet
 
 
 def client_summary(client_id, goals=(), by_clinician=None, phq9=()):
+    """A summary as the projector writes it: sessions by clinician under escaped keys, each entry naming its id."""
+    sessions = {clinician.replace(".", "%2E"): {"clinician_id": clinician, **counts}
+                for clinician, counts in (by_clinician or {}).items()}
     return {"client_id": client_id, "goals": {g["goal_id"]: g for g in goals}, "phq9": list(phq9),
-            "sessions_by_clinician": by_clinician or {}}
+            "sessions_by_clinician": sessions}
 
 
 def test_caseload_lists_the_clinicians_clients_goals_and_sessions():
@@ -120,7 +134,14 @@ def test_caseload_lists_the_clinicians_clients_goals_and_sessions():
     assert report["clients"][0]["phq9_latest"] == 11 and report["clients"][1]["goals_total"] == 0
 
 
+def test_a_clinician_whose_id_has_a_dot_finds_their_sessions_under_its_escaped_key():
+    summary = client_summary("c1", [entry("g1", clinician="dr.who")], {"dr.who": {"sessions_attended": 2}})
+    assert clinician_view("dr.who", [summary])["sessions_attended"] == 2
+
+
 def test_chart_bands_are_read_off_the_scoring_guides():
-    assert band_ranges("gad7", 21) == [{"band": "minimal", "low": 0, "high": 4}, {"band": "mild", "low": 5, "high": 9},
-                                       {"band": "moderate", "low": 10, "high": 14},
-                                       {"band": "severe", "low": 15, "high": 21}]
+    assert measure_scales()["phq9"]["bands"] == band_ranges("phq9")
+    assert (measure_scales()["phq9"]["max"], measure_scales()["gad7"]["caseness"]) == (27, 8)
+    assert band_ranges("gad7") == [{"band": "minimal", "low": 0, "high": 4}, {"band": "mild", "low": 5, "high": 9},
+                                   {"band": "moderate", "low": 10, "high": 14},
+                                   {"band": "severe", "low": 15, "high": 21}]

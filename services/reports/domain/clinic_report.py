@@ -1,31 +1,22 @@
 """The clinic report for a range of months: goals set and achieved, attendance, clients reliably improved.
 
-Read from the clinic's aggregates (docs/reports.md, "Clinic aggregates"): one
-``clinic_month`` and one ``clinic_spans`` document per month of the range, each by
-``_id``, so the cost follows the number of months (at most 60), not of clients.
+Computed from the clinic's aggregates (docs/reports.md, "Clinic aggregates"): one
+``clinic_month`` and one ``clinic_spans`` document per month of the range, so the
+cost follows the number of months (at most 60), not of clients.
+
+Pure functions, standard library only.
 """
 from __future__ import annotations
 
 from collections import Counter
 
-from services.reports.documents import CLINIC_MONTH, CLINIC_SPANS, PROJECTOR_BOOKKEEPING, clinic_month_id
 from services.reports.domain.attendance import attendance_rate
+from services.reports.domain.clinic_outcomes import category_lines, clients_seen, outcome_counts, outcome_totals
 from services.reports.domain.contributions import ALL
-from services.reports.domain.months import month_range
 from services.reports.domain.outcome import rounded
-from services.reports.read.clinic_outcomes import category_lines, clients_seen, outcome_counts, outcome_totals
 from shared.contract.vocabulary import CATEGORIES
 
 MONTH_FIELDS = ("goals_set", "goals_achieved", "sessions_attended", "sessions_missed", "clients_seen")
-
-
-def clinic_report(db, clinic_id: str, first: str, last: str) -> dict:
-    """The clinic's figures per month from `first` to `last` ('YYYY-MM', both included)."""
-    months = month_range(first, last)
-    ids = [clinic_month_id(clinic_id, month) for month in months]
-    month_documents = list(db[CLINIC_MONTH].find({"_id": {"$in": ids}}, PROJECTOR_BOOKKEEPING))
-    span_documents = list(db[CLINIC_SPANS].find({"_id": {"$in": ids}}, PROJECTOR_BOOKKEEPING))
-    return clinic_view(months, month_documents, span_documents)
 
 
 def clinic_view(months: list[str], month_documents: list[dict], span_documents: list[dict]) -> dict:

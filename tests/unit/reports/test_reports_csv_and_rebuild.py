@@ -1,13 +1,14 @@
-"""CSV export cells and rows, month ranges, and the verify command's comparison (no store)."""
+"""CSV export cells and rows, month ranges, and the comparison of `rebuild --verify` (no store)."""
 from datetime import date, datetime, timezone
 
 import pytest
 from flask import Flask
 
+from services.reports.api.clinic_reports import clinic_rows
 from services.reports.api.csv_export import cell, csv_response
-from services.reports.api.csv_rows import clinic_rows, goal_rows
+from services.reports.api.goal_reports import goal_rows
 from services.reports.domain.months import month_end, month_range, parse_month
-from services.reports.verify import differences
+from services.reports.rebuild import differences
 
 
 def test_cells_are_plain_text_a_spreadsheet_reads_back():

@@ -14,14 +14,17 @@ from collections import Counter
 from services.reports.domain.contributions import OPEN
 from services.reports.domain.outcome import share
 
+
 def spans_after(span_documents: list[dict], field: str, last: str) -> list[dict]:
     """The counts of `field` (``seen``, ``outcomes``) of the spans that end after month `last` (or are open)."""
     return [counts for document in span_documents for until, counts in document.get(field, {}).items()
             if until == OPEN or until > last]
 
+
 def clients_seen(span_documents: list[dict], last: str) -> int:
     """Clients with a session in the period (the spans start in it)."""
     return sum(spans_after(span_documents, "seen", last))
+
 
 def outcome_counts(span_documents: list[dict], last: str) -> dict[str, Counter]:
     """{scope (``all`` or a goal category): Counter of outcome flags} of the clients measured in the period."""
@@ -30,6 +33,7 @@ def outcome_counts(span_documents: list[dict], last: str) -> dict[str, Counter]:
         for scope, flags in by_scope.items():
             counts.setdefault(scope, Counter()).update(flags)
     return counts
+
 
 def outcome_totals(flags: Counter) -> dict:
     """The period's outcome figures from the counts of its clients' flags."""
@@ -43,6 +47,7 @@ def outcome_totals(flags: Counter) -> dict:
         "clients_recovered": flags["recovered"],
         "recovery_rate": share(flags["recovered"], flags["caseness_first"]),
     }
+
 
 def category_lines(categories: tuple[str, ...], month_documents: list[dict], outcomes: dict[str, Counter]) -> list:
     """Per goal category: goals set and achieved in the period, and the outcomes of clients with such a goal."""

@@ -1,22 +1,18 @@
-"""The goal report: status, milestones reached of total, days to each milestone, rating history."""
+"""The goal report from the goal's progress document: status, milestones reached of total, days to each, ratings.
+
+The goal's facts are its latest revision (title, priority, target date, measure,
+GAS levels). Its GAS view is the goal's current scale (``gas_levels``, what each
+attainment -2..+2 means for this goal) and where the latest rating falls on it
+(``latest_rating_level``). Decision: after a revision of the levels, the latest
+rating is read on the revised scale, the one the clinician now rates against.
+
+Pure functions, standard library only.
+"""
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from services.reports.documents import GOAL_PROGRESS, goal_progress_id
 from services.reports.domain.goals import days_to_reach, reached_on_time
-
-
-def goal_report(db, clinic_id: str, goal_id: str) -> dict | None:
-    """The goal's report, or None when the goal is unknown in this clinic."""
-    document = db[GOAL_PROGRESS].find_one({"_id": goal_progress_id(clinic_id, goal_id)})
-    return goal_view(document) if is_goal(document) else None
-
-
-def goal_documents(db, clinic_id: str, goal_ids) -> list[dict]:
-    """The progress documents of these goals of the clinic (a single query)."""
-    ids = [goal_progress_id(clinic_id, goal_id) for goal_id in goal_ids]
-    return [document for document in db[GOAL_PROGRESS].find({"_id": {"$in": ids}}) if is_goal(document)] if ids else []
 
 
 def is_goal(document: dict | None) -> bool:
@@ -29,9 +25,10 @@ def goal_view(document: dict) -> dict:
                         key=lambda m: (m["due_date"] or date.max, m["milestone_id"]))
     ratings = sorted(document.get("ratings", []), key=lambda r: r["at"])  # stable: same time keeps event order
     latest = ratings[-1] if ratings else {}
+    levels = document.get("gas_levels")
     return {
         **{name: document.get(name) for name in ("goal_id", "client_id", "clinician_id", "title", "category",
-                                                  "priority", "lifecycle_status", "achievement_status",
+                                                  "priority", "measure", "lifecycle_status", "achievement_status",
                                                   "created_at", "achieved_at")},
         "target_date": _date(document.get("target_date")),
         "milestones_total": len(milestones),
@@ -39,6 +36,8 @@ def goal_view(document: dict) -> dict:
         "milestones": milestones,
         "latest_rating": latest.get("rating"),
         "latest_rating_at": latest.get("at"),
+        "gas_levels": levels,
+        "latest_rating_level": levels.get(str(latest["rating"])) if levels and latest else None,
         "ratings": [{"at": r["at"], "rating": r["rating"], "session_id": r["session_id"]} for r in ratings],
         "status_history": list(document.get("status_history", [])),
     }

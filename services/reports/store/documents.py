@@ -6,16 +6,16 @@ client's events. Per clinic and month: ``clinic_month`` (counts of the month) an
 aggregates written by the events of every client of the clinic with atomic
 ``$inc`` updates (docs/reports.md, "Clinic aggregates").
 
-Every document id starts with the clinic, so a change can only reach a document
-of its event's clinic. Document keys may not contain '.' nor start with '$', and
-ids may contain '.', so an id used as a map key is escaped with :func:`map_key`;
-the entry itself always carries the real id. Compound ids join percent-encoded
-parts with ':' so that two tenants' ids can never run together.
+Every document id starts with the clinic (shared.store.mongo.compound_id), so a
+change can only reach a document of its event's clinic. Document keys may not
+contain '.' nor start with '$', and ids may contain '.', so an id used as a map
+key is escaped with :func:`map_key`; the entry itself always carries the real id.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from urllib.parse import quote
+
+from shared.store.mongo import compound_id
 
 GOAL_PROGRESS = "goal_progress"    # _id clinic:goal
 CLIENT_SUMMARY = "client_summary"  # _id clinic:client
@@ -31,11 +31,6 @@ def map_key(identifier: str) -> str:
     return quote(identifier, safe="").replace(".", "%2E")
 
 
-def compound_id(*parts: str) -> str:
-    """`clinic-1:client-7`; a ':' inside a part is encoded, so parts never run together."""
-    return ":".join(quote(part, safe="") for part in parts)
-
-
 def goal_progress_id(clinic_id: str, goal_id: str) -> str:
     return compound_id(clinic_id, goal_id)
 
@@ -47,16 +42,3 @@ def client_summary_id(clinic_id: str, client_id: str) -> str:
 def clinic_month_id(clinic_id: str, month: str) -> str:
     """The id of a clinic's month document, in ``clinic_month`` and ``clinic_spans`` alike."""
     return compound_id(clinic_id, month)
-
-
-def instant(value: str | datetime) -> datetime:
-    """An ISO-8601 instant (with offset) as an aware datetime in UTC."""
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        raise ValueError(f"instant without offset: {value!r}")
-    return moment.astimezone(timezone.utc)
-
-
-def month_of(moment: datetime) -> str:
-    """The calendar month (UTC) of an instant: 'YYYY-MM'."""
-    return instant(moment).strftime("%Y-%m")

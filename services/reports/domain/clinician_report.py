@@ -1,26 +1,13 @@
-"""The clinician's caseload, from the summaries of the clients they set goals for or saw in a session."""
+"""The clinician's caseload from the summaries of the clients they set goals for or saw in a session.
+
+Pure functions, standard library only.
+"""
 from __future__ import annotations
 
-from pymongo import ASCENDING, IndexModel
-
-from services.reports.documents import CLIENT_SUMMARY, PROJECTOR_BOOKKEEPING, map_key
 from services.reports.domain.attendance import attendance_rate
 from services.reports.domain.goals import ACTIVE, counts_as_real, status_counts
 from services.reports.domain.outcome import client_outcome, rounded, share
-from services.reports.read.measures import clean_series
-from shared.store import indexes
-from shared.store.indexes import Query
-
-INDEXES = indexes.declare(  # the caseload: the clinic's summaries that name the clinician
-    {CLIENT_SUMMARY: [IndexModel([("clinic_id", ASCENDING), ("clinician_ids", ASCENDING)])]},
-    [Query.of(CLIENT_SUMMARY, equal=["clinic_id", "clinician_ids"])])
-
-
-def clinician_report(db, clinic_id: str, clinician_id: str) -> dict | None:
-    """The caseload, or None when the clinician has no goal nor session in this clinic."""
-    summaries = list(db[CLIENT_SUMMARY].find({"clinic_id": clinic_id, "clinician_ids": clinician_id},
-                                             PROJECTOR_BOOKKEEPING))
-    return clinician_view(clinician_id, summaries) if summaries else None
+from services.reports.domain.series import clean_series
 
 
 def clinician_view(clinician_id: str, summaries: list[dict]) -> dict:
@@ -55,8 +42,14 @@ def _goal_counts(goals: list[dict]) -> dict:
             "goals_active": sum(1 for goal in goals if goal.get("lifecycle_status") == ACTIVE)}
 
 
+def _sessions_with(clinician_id: str, summary: dict) -> dict:
+    """The client's sessions with the clinician (found by the id each entry holds: its key is escaped)."""
+    return next((sessions for sessions in summary.get("sessions_by_clinician", {}).values()
+                 if sessions.get("clinician_id") == clinician_id), {})
+
+
 def _client_line(clinician_id: str, summary: dict) -> dict:
-    sessions = summary.get("sessions_by_clinician", {}).get(map_key(clinician_id), {})
+    sessions = _sessions_with(clinician_id, summary)
     attended, missed = sessions.get("sessions_attended", 0), sessions.get("sessions_missed", 0)
     phq9, gad7 = clean_series(summary.get("phq9", [])), clean_series(summary.get("gad7", []))
     return {

@@ -1,22 +1,20 @@
-"""The client report: goals by status, attendance, PHQ-9/GAD-7 with bands, reliable change, GAS."""
+"""The client report from the client's summary and goals: goals by status, attendance, PHQ-9/GAD-7, outcome, GAS.
+
+Pure functions, standard library only.
+"""
 from __future__ import annotations
 
-from services.reports.documents import CLIENT_SUMMARY, PROJECTOR_BOOKKEEPING, client_summary_id
 from services.reports.domain.attendance import attendance_rate
 from services.reports.domain.gas import gas_t_score
+from services.reports.domain.goal_report import goal_view
 from services.reports.domain.goals import counts_as_real, status_counts
 from services.reports.domain.outcome import client_outcome, rounded
-from services.reports.read.goal import goal_documents, goal_view
-from services.reports.read.measures import clean_series, measure_view
+from services.reports.domain.series import clean_series, measure_view
 
 
-def client_report(db, clinic_id: str, client_id: str) -> dict | None:
-    """The client's report, or None when the clinic knows nothing of this client."""
-    summary = db[CLIENT_SUMMARY].find_one({"_id": client_summary_id(clinic_id, client_id)}, PROJECTOR_BOOKKEEPING)
-    if summary is None:
-        return None
-    goal_ids = [goal["goal_id"] for goal in summary.get("goals", {}).values()]
-    return client_view(summary, goal_documents(db, clinic_id, goal_ids))
+def goal_ids(summary: dict) -> list[str]:
+    """The ids of the client's goals, as the summary lists them."""
+    return [goal["goal_id"] for goal in summary.get("goals", {}).values()]
 
 
 def client_view(summary: dict, goal_documents: list[dict]) -> dict:
