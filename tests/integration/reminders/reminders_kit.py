@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from services.reminders.domain.plan import Planned
 from services.reminders.domain.reminder import make_reminder
-from services.reminders.planner import Planner
+from services.reminders.service.planner import Planner
 from services.reminders.store.documents import REMINDERS
 from services.reminders.store.plans import Scope, new_document
 from shared.contract.envelope import CloudEvent

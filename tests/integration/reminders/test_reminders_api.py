@@ -1,11 +1,12 @@
 """The reminders API on the document store through Flask's test client: auth, tenancy, input errors, use cases."""
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from reminders_kit import due_reminders, now
 
 from services.reminders.app import create_app
-from services.reminders.delivery.claims import claim_next
+from services.reminders.store.claims import claim_next
 from services.reminders.store.documents import PLANNING_REQUESTS, REMINDERS
 from shared.web.auth import mint_token
 
@@ -14,8 +15,8 @@ SECRET = "reminders-api-test-secret-of-enough-length"
 
 
 @pytest.fixture
-def client(settings_for, db):
-    return create_app(settings_for("reminders", jwt_secret=SECRET), db=db, clock=now).test_client()
+def client(settings, db):
+    return create_app(replace(settings, jwt_secret=SECRET), db=db, clock=now).test_client()
 
 
 @pytest.fixture

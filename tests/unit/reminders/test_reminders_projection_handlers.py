@@ -3,6 +3,7 @@
 from services.reminders.projection import HANDLERS, reminders_projection
 from services.reminders.store.documents import CLIENT_FACTS, GOAL_FACTS, PLANNING_REQUESTS, client_key, goal_key
 from shared.contract.envelope import CloudEvent
+from shared.contract.types import GOAL_CREATED, GOAL_STATUS_CHANGED, MILESTONE_ADDED, MILESTONE_REACHED, SESSION_LOGGED
 from shared.store.projection import InsertIfAbsent, Upsert
 
 
@@ -16,7 +17,7 @@ def test_goal_created_records_status_rule_and_dated_milestones_without_titles():
     created = event("goal-created", {"goal_id": "g1", "client_id": "c1", "title": "PERSONAL", "lifecycle_status":
                                      "active", "practice_rrule": "FREQ=DAILY", "milestones": [
                                          {"milestone_id": "m1", "title": "PERSONAL", "due_date": "2026-03-10"}]})
-    change, request = HANDLERS["goal-created"](created, None)
+    change, request = HANDLERS[GOAL_CREATED](created)
 
     assert isinstance(change, Upsert) and (change.collection, change.id) == (GOAL_FACTS, goal_key("clinic-1", "g1"))
     values = change.update["$set"]
@@ -31,8 +32,8 @@ def test_goal_created_records_status_rule_and_dated_milestones_without_titles():
 def test_goal_changes_touch_the_same_goal_document():
     data = {"goal_id": "g1", "client_id": "c1", "milestone_id": "m2", "due_date": None, "title": "x",
             "lifecycle_status": "on-hold"}
-    changes = [HANDLERS[t](event(t, data, sequence=2), None)[0]
-               for t in ("milestone-added", "milestone-reached", "goal-status-changed")]
+    changes = [HANDLERS[t](event(t, data, sequence=2))[0]
+               for t in (MILESTONE_ADDED, MILESTONE_REACHED, GOAL_STATUS_CHANGED)]
 
     assert {change.id for change in changes} == {goal_key("clinic-1", "g1")}
     assert changes[0].update["$push"] == {"milestones": {"milestone_id": "m2", "due_date": None,
@@ -44,7 +45,7 @@ def test_goal_changes_touch_the_same_goal_document():
 def test_a_logged_session_is_pushed_onto_the_clients_facts():
     logged = event("session-logged", {"session_id": "s1", "client_id": "c1", "occurred_at": "2026-03-01T10:00:00+01:00",
                                       "attendance": "no-show", "next_session_at": None}, subject="s1")
-    change, request = HANDLERS["session-logged"](logged, None)
+    change, request = HANDLERS[SESSION_LOGGED](logged)
 
     assert (change.collection, change.id) == (CLIENT_FACTS, client_key("clinic-1", "c1"))
     assert (request.document["kind"], request.document["subject_id"]) == ("client", "c1")
