@@ -1,4 +1,11 @@
-"""Goal events into the goal's facts (``goal_facts``), each with a request to plan the goal again."""
+"""Goal events into the goal's facts (``goal_facts``), each with a request to plan the goal again.
+
+The facts keep what reminders are planned from (domain/plan.py): status,
+milestones, reached milestones, the practice rule and the target date (where
+practice ends). A goal-revised event matters only when it revises the target
+date; its other fields (title, description, priority, measure, GAS levels)
+change no reminder, so it then changes nothing here.
+"""
 from __future__ import annotations
 
 from services.reminders.store.documents import GOAL_FACTS, PLANNING_REQUESTS, goal_key
@@ -25,7 +32,7 @@ def goal_created(event: CloudEvent) -> list[Change]:
     data = event.data
     return _goal_facts(event, {"$set": {
         "lifecycle_status": data["lifecycle_status"], "practice_rrule": data.get("practice_rrule"),
-        "created_at": instant(event.time), "source": event.id,
+        "target_date": data["target_date"], "created_at": instant(event.time), "source": event.id,
         "milestones": [_milestone(m, event) for m in data["milestones"]]}})
 
 
@@ -39,3 +46,9 @@ def milestone_reached(event: CloudEvent) -> list[Change]:
 
 def goal_status_changed(event: CloudEvent) -> list[Change]:
     return _goal_facts(event, {"$set": {"lifecycle_status": event.data["lifecycle_status"]}})
+
+
+def goal_revised(event: CloudEvent) -> list[Change]:
+    if "target_date" not in event.data["revised"]:
+        return []
+    return _goal_facts(event, {"$set": {"target_date": event.data["target_date"]}})

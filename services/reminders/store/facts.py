@@ -14,8 +14,9 @@ def goal_facts(doc: dict) -> GoalFacts:
                                      m["milestone_id"] in reached, m.get("source"))
                        for m in doc.get("milestones", ()))
     created_at = instant(doc["created_at"]) if doc.get("created_at") else EPOCH  # goal-created not applied (yet)
+    target_date = date.fromisoformat(doc["target_date"]) if doc.get("target_date") else None
     return GoalFacts(doc["goal_id"], doc["client_id"], doc.get("lifecycle_status", "active"), created_at,
-                     milestones, doc.get("practice_rrule"), doc.get("source"))
+                     milestones, doc.get("practice_rrule"), doc.get("source"), target_date)
 
 
 def client_facts(doc: dict) -> ClientFacts:
