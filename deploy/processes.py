@@ -40,8 +40,8 @@ def api(service: str, port: int) -> ProcessSpec:
                                           "--bind", f"0.0.0.0:{port}", f"services.{service}.app:create_app()"))
 
 
-def worker(name: str, module: str, metrics_port: int) -> ProcessSpec:
-    return ProcessSpec(name, (sys.executable, "-m", module), (("METRICS_PORT", str(metrics_port)),))
+def worker(name: str, module: str, metrics_port: int, *args: str) -> ProcessSpec:
+    return ProcessSpec(name, (sys.executable, "-m", module, *args), (("METRICS_PORT", str(metrics_port)),))
 
 
 def process_specs(ports: dict[str, int], metrics: bool = True) -> list[ProcessSpec]:
@@ -52,7 +52,8 @@ def process_specs(ports: dict[str, int], metrics: bool = True) -> list[ProcessSp
         worker("goals-relay", "services.goals.worker", m(METRICS_PORTS["goals-relay"])),
         api("reminders", ports["reminders"]),
         worker("reminders-consumer", "services.reminders.worker", m(METRICS_PORTS["reminders-consumer"])),
-        worker("reminders-dispatcher", "services.reminders.dispatcher", m(METRICS_PORTS["reminders-dispatcher"])),
+        worker("reminders-dispatcher", "services.reminders.worker", m(METRICS_PORTS["reminders-dispatcher"]),
+               "dispatcher"),
         api("reports", ports["reports"]),
         worker("reports-consumer", "services.reports.worker", m(METRICS_PORTS["reports-consumer"])),
     ]

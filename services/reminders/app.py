@@ -8,13 +8,13 @@ request (and again until that succeeds).
 from __future__ import annotations
 
 from services.reminders.api import preferences, reminders
-from services.reminders.clock import Clock, utc_now
 from services.reminders.indexes import DECLARED
 from services.reminders.service import RemindersService
+from services.reminders.settings import RemindersSettings
+from shared.domain.time import Clock, utc_now
 from shared.store import indexes
-from shared.web.auth import BEARER
-from shared.runtime.config import Settings
 from shared.web.app import create_service_app, on_first_request, service_db
+from shared.web.auth import BEARER
 
 DESCRIPTION = """Reminders derived from goal and session events, delivered once at the right local time.
 
@@ -23,8 +23,8 @@ Every call needs `Authorization: Bearer <JWT>` (HS256, claims `sub`, `clinic_id`
 clinic_admin). See docs/reminders.md."""
 
 
-def create_app(settings: Settings | None = None, db=None, clock: Clock = utc_now):
-    settings = settings or Settings(service="reminders")
+def create_app(settings: RemindersSettings | None = None, db=None, clock: Clock = utc_now):
+    settings = settings or RemindersSettings()
     app, api = create_service_app(settings, "Therapy reminders API", DESCRIPTION, db=db)
     db = service_db(app)
     app.extensions["reminders_service"] = RemindersService(db, clock)

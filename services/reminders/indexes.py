@@ -6,7 +6,6 @@ index) in its own ``INDEXES``; a new store module adds its ``INDEXES`` here.
 """
 from __future__ import annotations
 
-from services.reminders.delivery import claims, outbox
-from services.reminders.store import planning, plans, reminders
+from services.reminders.store import claims, outbox, planning, plans, reminders
 
 DECLARED = reminders.INDEXES + plans.INDEXES + planning.INDEXES + claims.INDEXES + outbox.INDEXES

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.reminders.api import schemas as s
-from services.reminders.api.http import admin_only, clinic, refusals_as_http, service, staff_only
+from services.reminders.api.http import admin_only, clinic, service, staff_only
 from shared.web.auth import principal
 from shared.web.errors import reject
 from shared.web.queries import no_query
@@ -33,7 +33,6 @@ class ClientPreferences(MethodView):
     @no_query(blp)
     @blp.arguments(s.ClientPreferencesRequest)
     @blp.response(200, s.ClientPreferences)
-    @refusals_as_http
     def put(self, body, client_id):
         """Set a client's preferences (omitted fields inherit); their pending reminders are re-planned"""
         return service().set_client_preferences(clinic(), _client_id(client_id), body, principal().subject)
@@ -52,7 +51,6 @@ class ClinicPreferences(MethodView):
     @no_query(blp)
     @blp.arguments(s.ClinicPreferencesRequest)
     @blp.response(200, s.ClinicPreferences)
-    @refusals_as_http
     def put(self, body):
         """Set the clinic's defaults, e.g. session reminder offsets (clinic_admin only)"""
         return service().set_clinic_preferences(clinic(), body, principal().subject)

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.reminders.api import schemas as s
-from services.reminders.api.http import clinic, refusals_as_http, service, staff_only
+from services.reminders.api.http import clinic, service, staff_only
 from shared.web.auth import principal
 from shared.web.queries import no_query, query
 
@@ -28,7 +28,6 @@ class Reminder(MethodView):
     @staff_only
     @no_query(blp)
     @blp.response(200, s.Reminder)
-    @refusals_as_http
     def get(self, reminder_id):
         """Read a reminder: kind, what it is about, due time, status and delivery attempts"""
         return service().get(clinic(), reminder_id)
@@ -39,7 +38,6 @@ class Acknowledgement(MethodView):
     @staff_only
     @no_query(blp)
     @blp.response(200, s.Reminder)
-    @refusals_as_http
     def post(self, reminder_id):
         """Acknowledge a pending or sent reminder (a pending one will not be sent)"""
         return service().acknowledge(clinic(), reminder_id, principal().subject)
@@ -51,7 +49,6 @@ class Snooze(MethodView):
     @no_query(blp)
     @blp.arguments(s.SnoozeRequest)
     @blp.response(200, s.Reminder)
-    @refusals_as_http
     def post(self, body, reminder_id):
         """Snooze a pending or sent reminder by 5-1440 minutes or until a time (quiet hours apply)"""
         return service().snooze(clinic(), reminder_id, **body)

@@ -9,6 +9,7 @@ beyond the kind's grace period before anything was attempted: never sent).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .localtime import hold_for_quiet_hours
@@ -22,6 +23,18 @@ GRACE = {"session": timedelta(minutes=30), "practice": timedelta(hours=1)}
 DEFAULT_GRACE = timedelta(hours=12)  # milestone and follow-up prompts are still useful later that day
 SNOOZE_MINUTES = (5, 1440)
 MAX_SNOOZE = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one delivery attempt came to."""
+    delivered: bool
+    result: str                  # delivered, http-<status>, timeout, connection-error, no-webhook-url...
+    status_code: int | None = None
+    retryable: bool = False
+
+
+NO_WEBHOOK = Attempt(False, "no-webhook-url")
 
 
 def grace(kind: str) -> timedelta:

@@ -1,47 +1,54 @@
-"""Errors raised by the pure reminder rules.
+"""Every refusal of the reminders service, each a shared.domain.errors.DomainError.
 
-Same shape as the goals domain's errors: a stable kebab-case ``code``, the
-``field`` concerned (``InvalidRRule`` uses ``practice_rrule``, like goals'
-``invalid-rrule``) and a ``detail`` saying what is expected. ``detail``
-never holds the submitted value (zones, dates and rules are personal data
-and errors get logged). They are ValueErrors, so callers can also catch
-them generically.
+A stable kebab-case ``code``, the ``field`` concerned (``InvalidRRule`` uses
+``practice_rrule``, like the goals service's ``invalid-rrule``) and a
+``detail`` saying what is expected. ``detail`` never holds the submitted value
+(zones, dates and rules are personal data and errors get logged).
 """
 
 from __future__ import annotations
 
-
-class ReminderRuleError(ValueError):
-    """Base error: ``field`` names the input, ``detail`` says what is wrong."""
-
-    code = "invalid"
-
-    def __init__(self, field: str, detail: str) -> None:
-        self.field = field
-        self.detail = detail
-        super().__init__(f"{field}: {detail}")
-
-    @property
-    def message(self) -> str:
-        return self.detail
+from shared.domain.errors import DomainError
 
 
-class InvalidPreferences(ReminderRuleError):
+class InvalidPreferences(DomainError):
     """A client's reminder preferences are not usable (zone, quiet hours...)."""
 
     code = "invalid-preference"
 
 
-class InvalidRRule(ReminderRuleError):
+class InvalidRRule(DomainError):
     """A goal's practice RRULE cannot be parsed or is not allowed."""
 
     code = "invalid-rrule"
-
-    def __init__(self, detail: str, field: str = "practice_rrule") -> None:
-        super().__init__(field, detail)
+    field = "practice_rrule"
 
 
-class InvalidFact(ReminderRuleError):
+class InvalidFact(DomainError):
     """A fact handed to a rule is malformed (e.g. a naive datetime)."""
 
     code = "invalid-fact"
+
+
+class InvalidRequest(DomainError):
+    """A request the API's schemas let through that the use case refuses (e.g. a snooze too far ahead)."""
+
+    code = "invalid-request"
+
+
+class ReminderNotFound(DomainError):
+    """No such reminder in the caller's clinic."""
+
+    kind, code, field = "not-found", "reminder-not-found", "reminder_id"
+    message = "No such reminder in your clinic"
+
+
+class StatusConflict(DomainError):
+    """The reminder's status does not allow the change."""
+
+    kind, code, field = "conflict", "status-conflict", "status"
+
+    def __init__(self, status: str, action: str) -> None:
+        super().__init__()
+        self.status, self.action = status, action
+        self.message = f"A {status} reminder cannot be {action}"

@@ -1,8 +1,8 @@
 """The facts reminders are planned from, as plain values (the projection keeps them).
 
 A goal's facts come from its own stream (goal-created, milestone-added,
-milestone-reached, goal-status-changed); a client's facts are the sessions
-logged for them. ``source`` is the id of the event that brought the fact: the
+milestone-reached, goal-status-changed, goal-revised when it moves the target
+date); a client's facts are the sessions logged for them. ``source`` is the id of the event that brought the fact: the
 reminders it implies name it as their ``created_by``.
 """
 
@@ -29,6 +29,7 @@ class GoalFacts:
     milestones: tuple[MilestoneFact, ...] = ()
     practice_rrule: str | None = None
     source: str | None = None
+    target_date: date | None = None  # the goal's, as last revised
 
 
 @dataclass(frozen=True)

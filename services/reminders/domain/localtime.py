@@ -46,15 +46,6 @@ def is_nonexistent(local: datetime, zone: ZoneInfo) -> bool:
     return utc_to_local(naive.replace(tzinfo=zone), zone) != naive
 
 
-def is_ambiguous(local: datetime, zone: ZoneInfo) -> bool:
-    """True when the naive wall-clock time happens twice (fall-back fold)."""
-    naive = local.replace(tzinfo=None)
-    if is_nonexistent(naive, zone):
-        return False
-    first = naive.replace(tzinfo=zone, fold=0).utcoffset()
-    return first != naive.replace(tzinfo=zone, fold=1).utcoffset()
-
-
 def _gap_end(naive: datetime, zone: ZoneInfo) -> datetime:
     """First UTC instant after the gap containing ``naive`` (the transition)."""
     naive = naive.replace(microsecond=0)  # transitions fall on whole seconds

@@ -7,7 +7,10 @@ the same reminders with the same ids. Two subjects are planned:
 * a goal: milestone due-soon/overdue reminders (cancelled once the milestone is
   reached or while the goal's status stops reminders) and practice reminders
   over a rolling horizon (``PRACTICE_HORIZON``; ``replan_at`` says when to
-  extend it);
+  extend it) that ends with the goal's target date, if it has one: practice
+  serves a time-bound goal until the day it is due (that day included, in the
+  client's zone); a goal still worked on past that date has its target date
+  revised (goal-revised), which plans its practice again up to the new date;
 * a client: session reminders of the latest session by occurred_at (earlier
   sessions' ones are superseded), the inactivity follow-up of the latest
   attended session (earlier ones superseded) and a missed-in-a-row follow-up
@@ -21,11 +24,11 @@ plan's ``orphan_reason``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from .errors import InvalidRRule
 from .facts import ClientFacts, GoalFacts, SessionFact
-from .localtime import utc_to_local
+from .localtime import local_date_at, utc_to_local
 from .preferences import Preferences
 from .reminder import Reminder
 from .rules import (cancelled_by_goal_closed, cancelled_by_milestone_reached, follow_up_reminder,
@@ -63,9 +66,17 @@ def plan_goal(facts: GoalFacts, prefs: Preferences, now: datetime) -> Plan:
     planned = _milestones(facts, prefs, stop_reason)
     if stopped or not facts.practice_rrule:
         return Plan(_deduplicated(planned), stop_reason or REPLANNED)
-    end = now + PRACTICE_HORIZON
+    horizon = now + PRACTICE_HORIZON
+    end = min(horizon, _practice_end(facts, prefs) or horizon)
     planned += _practice(facts, prefs, max(facts.created_at, now - PRACTICE_LOOKBACK), end)
-    return Plan(_deduplicated(planned), REPLANNED, end - REPLAN_MARGIN)
+    return Plan(_deduplicated(planned), REPLANNED, end - REPLAN_MARGIN if end == horizon else None)
+
+
+def _practice_end(facts: GoalFacts, prefs: Preferences) -> datetime | None:
+    """The end of the goal's target date in the client's zone (its practice ends there); None without one."""
+    if facts.target_date is None:
+        return None
+    return local_date_at(facts.target_date + timedelta(days=1), time(0, 0), prefs.zone)
 
 
 def _milestones(facts: GoalFacts, prefs: Preferences, stop_reason: str | None) -> list[Planned]:

@@ -34,7 +34,7 @@ def practice_reminders(goal_id: str, client_id: str, rrule_text: str,
     start = require_aware(window_start_utc, "window_start_utc")
     end = require_aware(window_end_utc, "window_end_utc")
     if end < start:
-        raise InvalidFact("window_end_utc", "must not be before window_start_utc")
+        raise InvalidFact("window_end_utc", "an instant not before window_start_utc")
     rule = parse_practice_rrule(rrule_text, dtstart_local_date, prefs)
     # Local upper bound padded by a day (UTC offsets differ by far less);
     # the exact filter runs on UTC instants.

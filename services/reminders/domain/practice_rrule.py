@@ -25,11 +25,11 @@ def parse_practice_rrule(rrule_text: object, dtstart_local_date: date,
                          prefs: Preferences) -> PracticeRule:
     """Validate ``rrule_text`` and anchor it on ``dtstart_local_date``; raises InvalidRRule."""
     if not isinstance(dtstart_local_date, date) or isinstance(dtstart_local_date, datetime):
-        raise InvalidFact("dtstart_local_date", "must be a date")
+        raise InvalidFact("dtstart_local_date", "a date")
     try:
         return recurrence.parse_rrule(rrule_text, dtstart_local_date, prefs.zone, prefs.local_send_time)
     except recurrence.InvalidRecurrence as error:
-        raise InvalidRRule(error.detail) from None
+        raise InvalidRRule(detail=error.detail) from None
 
 
 def validate_practice_rrule(rrule_text: object, prefs: Preferences | None = None) -> None:

@@ -19,33 +19,33 @@ MAX_DAYS = 365
 
 def _load_zone(key: object) -> ZoneInfo:
     if not isinstance(key, str) or not key.strip() or key in {"localtime", "posixrules"}:
-        raise InvalidPreferences("timezone", "must be an IANA time zone name")
+        raise InvalidPreferences("timezone", "an IANA time zone name")
     try:
         return ZoneInfo(key)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise InvalidPreferences("timezone", "unknown IANA time zone") from None
+        raise InvalidPreferences("timezone", "a known IANA time zone") from None
 
 
 def _check_wall_time(value: object, field: str) -> None:
     if not isinstance(value, time) or value.tzinfo is not None:
-        raise InvalidPreferences(field, "must be a naive datetime.time (local wall clock)")
+        raise InvalidPreferences(field, "a naive datetime.time (local wall clock)")
 
 
 def _check_days(value: object, field: str, minimum: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidPreferences(field, "must be an integer number of days")
+        raise InvalidPreferences(field, "a whole number of days")
     if not minimum <= value <= MAX_DAYS:
-        raise InvalidPreferences(field, f"must be between {minimum} and {MAX_DAYS}")
+        raise InvalidPreferences(field, f"between {minimum} and {MAX_DAYS}")
 
 
 def _check_offsets(offsets: tuple) -> None:
     for offset in offsets:
         if not isinstance(offset, timedelta) or offset <= timedelta(0):
-            raise InvalidPreferences("session_offsets", "each offset must be a positive timedelta")
+            raise InvalidPreferences("session_offsets", "positive timedeltas")
         if offset > timedelta(days=MAX_DAYS):
-            raise InvalidPreferences("session_offsets", f"offsets must be at most {MAX_DAYS} days")
+            raise InvalidPreferences("session_offsets", f"offsets of at most {MAX_DAYS} days")
     if len(set(offsets)) != len(offsets):
-        raise InvalidPreferences("session_offsets", "offsets must be unique")
+        raise InvalidPreferences("session_offsets", "unique offsets")
 
 
 @dataclass(frozen=True)
@@ -70,18 +70,18 @@ class Preferences:
         _load_zone(self.timezone)
         if (self.quiet_start is None) != (self.quiet_end is None):
             missing = "quiet_start" if self.quiet_start is None else "quiet_end"
-            raise InvalidPreferences(missing, "quiet hours need both a start and an end")
+            raise InvalidPreferences(missing, "both a start and an end of quiet hours")
         if self.quiet_start is not None:
             _check_wall_time(self.quiet_start, "quiet_start")
             _check_wall_time(self.quiet_end, "quiet_end")
             if self.quiet_start == self.quiet_end:
-                raise InvalidPreferences("quiet_end", "must differ from quiet_start")
+                raise InvalidPreferences("quiet_end", "a time other than quiet_start")
         if isinstance(self.session_offsets, (str, bytes)):
-            raise InvalidPreferences("session_offsets", "must be a sequence of timedeltas")
+            raise InvalidPreferences("session_offsets", "a sequence of timedeltas")
         try:
             offsets = tuple(self.session_offsets)
         except TypeError:
-            raise InvalidPreferences("session_offsets", "must be a sequence of timedeltas") from None
+            raise InvalidPreferences("session_offsets", "a sequence of timedeltas") from None
         _check_offsets(offsets)
         object.__setattr__(self, "session_offsets", offsets)
         _check_days(self.milestone_due_soon_days, "milestone_due_soon_days", 0)

@@ -24,9 +24,9 @@ REMINDER_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:therapy-goals:reminders
 def require_aware(value: datetime, field: str) -> datetime:
     """Return ``value`` in UTC; reject naive datetimes (their zone is a guess)."""
     if not isinstance(value, datetime):
-        raise InvalidFact(field, "must be a datetime")
+        raise InvalidFact(field, "a datetime")
     if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidFact(field, "must be timezone-aware")
+        raise InvalidFact(field, "a timezone-aware datetime")
     return value.astimezone(UTC)
 
 
@@ -59,11 +59,11 @@ class Reminder:
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise InvalidFact("kind", "must be one of " + ", ".join(sorted(KINDS)))
+            raise InvalidFact("kind", "one of " + ", ".join(sorted(KINDS)))
         if self.recipient not in RECIPIENTS:
-            raise InvalidFact("recipient", "must be 'client' or 'clinician'")
+            raise InvalidFact("recipient", "'client' or 'clinician'")
         if not isinstance(self.client_id, str) or not self.client_id:
-            raise InvalidFact("client_id", "must be a non-empty string")
+            raise InvalidFact("client_id", "a non-empty string")
         object.__setattr__(self, "due_at", require_aware(self.due_at, "due_at"))
         if self.original_due_at is not None:
             object.__setattr__(self, "original_due_at", require_aware(self.original_due_at, "original_due_at"))

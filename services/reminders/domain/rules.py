@@ -69,7 +69,7 @@ def milestone_reminders(goal_id: str, client_id: str, milestone_id: str, due_dat
                         prefs: Preferences) -> tuple[Reminder, Reminder]:
     """(due-soon, overdue): ``milestone_due_soon_days`` before and the day after ``due_date``."""
     if not isinstance(due_date, date) or isinstance(due_date, datetime):
-        raise InvalidFact("due_date", "must be a date")
+        raise InvalidFact("due_date", "a date")
     subject = {"goal_id": goal_id, "milestone_id": milestone_id}
     soon_day = due_date - timedelta(days=prefs.milestone_due_soon_days)
     due_soon = _at_send_time("milestone-due", client_id, soon_day, prefs, **subject)
@@ -90,7 +90,7 @@ def missed_in_a_row_reminder(client_id: str, session_id: str, occurred_at: datet
     """Clinician prompt 1 h after a missed session that makes >= 2 in a row, else None."""
     if isinstance(consecutive_missed, bool) or not isinstance(consecutive_missed, int) \
             or consecutive_missed < 0:
-        raise InvalidFact("consecutive_missed", "must be a non-negative integer")
+        raise InvalidFact("consecutive_missed", "a non-negative integer")
     if consecutive_missed < MISSED_IN_A_ROW_THRESHOLD:
         return None
     original = require_aware(occurred_at, "occurred_at") + MISSED_FOLLOW_UP_DELAY

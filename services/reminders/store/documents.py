@@ -39,13 +39,3 @@ def stored_reminder_id(clinic_id: str, reminder_id: str) -> str:
     """The reminder's id in this service (documents, API, webhooks, events): the domain's id scoped to the
     clinic, still deterministic, so two clinics' reminders never share an id even if their client ids do."""
     return str(uuid.uuid5(TENANT_NAMESPACE, f"{clinic_id}|{reminder_id}"))
-
-
-def instant(value: str | datetime | None) -> datetime | None:
-    """An ISO-8601 instant (with offset) or a stored date as an aware UTC datetime."""
-    if value is None:
-        return None
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    if moment.tzinfo is None:  # pymongo without tz_aware: stored dates are UTC
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)

@@ -27,7 +27,8 @@ from pymongo import ASCENDING, IndexModel, UpdateOne
 
 from services.reminders.domain.delivery import too_late
 from services.reminders.domain.plan import Plan, Planned
-from services.reminders.store.documents import REMINDERS, instant, stored_reminder_id
+from services.reminders.store.documents import REMINDERS, stored_reminder_id
+from shared.domain.time import instant
 from shared.store import indexes
 from shared.store.indexes import Query
 

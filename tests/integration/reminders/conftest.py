@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 
 import pytest
 from kafka.admin import KafkaAdminClient
 from reminders_kit import Events
 
+from services.reminders.settings import RemindersSettings
 from shared.store import mongo
+
+
 @pytest.fixture
 def settings(settings_for):
     """The reminders service's settings with a private database and topic prefix, removed afterwards."""
-    settings = settings_for("reminders")
+    settings = RemindersSettings(**asdict(settings_for("reminders")))
     yield settings
     mongo.connect(settings).drop_database(settings.database_name)
     admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from services.reminders.domain.plan import Planned
 from services.reminders.domain.reminder import make_reminder
-from services.reminders.planner import Planner
+from services.reminders.service.planner import Planner
 from services.reminders.store.documents import REMINDERS
 from services.reminders.store.plans import Scope, new_document
 from shared.contract.envelope import CloudEvent
@@ -50,10 +50,11 @@ class Events:
                           time=iso(at or now()))
 
     def goal_created(self, client: str, goal: str, milestones: dict[str, date | None], rrule: str | None = None,
-                     at: datetime | None = None) -> CloudEvent:
+                     at: datetime | None = None, target_date: date | None = None) -> CloudEvent:
         return self._event("goal-created", goal, client, {
             "goal_id": goal, "client_id": client, "clinician_id": "clinician-1", "title": "PERSONAL-TITLE",
-            "description": None, "category": "anxiety", "priority": "high", "measure": None, "target_date": None,
+            "description": None, "category": "anxiety", "priority": "high", "measure": None,
+            "target_date": target_date.isoformat() if target_date else None,
             "lifecycle_status": "active", "achievement_status": "in-progress", "gas_levels": None,
             "practice_rrule": rrule, "milestones": [
                 {"milestone_id": mid, "title": "PERSONAL", "due_date": due.isoformat() if due else None}
@@ -62,6 +63,12 @@ class Events:
     def milestone_reached(self, client: str, goal: str, milestone: str) -> CloudEvent:
         return self._event("milestone-reached", goal, client, {
             "goal_id": goal, "client_id": client, "milestone_id": milestone, "reached_at": iso(now())}, None)
+
+    def goal_revised(self, client: str, goal: str, **revised) -> CloudEvent:
+        """A goal-revised event of the `revised` fields (a target_date as a date or None)."""
+        values = {name: value.isoformat() if isinstance(value, date) else value for name, value in revised.items()}
+        return self._event("goal-revised", goal, client, {
+            "goal_id": goal, "client_id": client, "revised": sorted(values), **values}, None)
 
     def status_changed(self, client: str, goal: str, status: str) -> CloudEvent:
         return self._event("goal-status-changed", goal, client, {

@@ -1,11 +1,12 @@
 """The reminders API on the document store through Flask's test client: auth, tenancy, input errors, use cases."""
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from reminders_kit import due_reminders, now
 
 from services.reminders.app import create_app
-from services.reminders.delivery.claims import claim_next
+from services.reminders.store.claims import claim_next
 from services.reminders.store.documents import PLANNING_REQUESTS, REMINDERS
 from shared.web.auth import mint_token
 
@@ -14,8 +15,8 @@ SECRET = "reminders-api-test-secret-of-enough-length"
 
 
 @pytest.fixture
-def client(settings_for, db):
-    return create_app(settings_for("reminders", jwt_secret=SECRET), db=db, clock=now).test_client()
+def client(settings, db):
+    return create_app(replace(settings, jwt_secret=SECRET), db=db, clock=now).test_client()
 
 
 @pytest.fixture
@@ -63,6 +64,8 @@ def test_another_clinics_reminder_is_not_found(client, auth, reminder):
                      client.post(f"/v1/reminders/{reminder}/ack", headers=other),
                      client.post(f"/v1/reminders/{reminder}/snooze", json={"minutes": 10}, headers=other)):
         assert response.status_code == 404 and "reminder_id" in errors(response)
+        assert (response.json["error_code"], response.json["message"]) == (
+            "reminder-not-found", "No such reminder in your clinic")
     assert client.get("/v1/reminders", headers=other).json["total"] == 0
 
 
@@ -108,9 +111,12 @@ def test_acknowledging_stops_a_pending_reminder_and_is_idempotent(client, auth, 
 def test_a_cancelled_reminder_cannot_be_acknowledged_or_snoozed(client, auth, db, reminder):
     db[REMINDERS].update_one({"_id": reminder}, {"$set": {"status": "cancelled"}})
 
-    for response in (client.post(f"/v1/reminders/{reminder}/ack", headers=auth()),
-                     client.post(f"/v1/reminders/{reminder}/snooze", json={"minutes": 30}, headers=auth())):
+    for response, action in ((client.post(f"/v1/reminders/{reminder}/ack", headers=auth()), "acknowledged"),
+                             (client.post(f"/v1/reminders/{reminder}/snooze", json={"minutes": 30}, headers=auth()),
+                              "snoozed")):
         assert response.status_code == 409 and "status" in errors(response)
+        assert (response.json["error_code"], response.json["message"]) == (
+            "status-conflict", f"A cancelled reminder cannot be {action}")
 
 
 def test_snoozing_a_sent_reminder_sends_it_again_at_the_new_time(client, auth, db, reminder):
@@ -184,3 +190,18 @@ def test_bad_preferences_answer_422_naming_the_field(client, auth, body, field):
 def test_a_malformed_client_id_in_the_path_answers_422(client, auth):
     response = client.get("/v1/clients/a%20b/preferences", headers=auth())
     assert response.status_code == 422 and "client_id" in errors(response)
+
+
+@pytest.mark.parametrize("body, field, code", [
+    ({"timezone": "Mars/Olympus"}, "timezone", "invalid-preference"),
+    ({"session_offsets_minutes": [60, 60]}, "session_offsets_minutes", "invalid-preference")])
+def test_preferences_the_domain_refuses_answer_422_with_the_field_and_the_domains_code(client, auth, body, field,
+                                                                                       code):
+    response = client.put("/v1/clients/c1/preferences", json=body, headers=auth())
+    assert (response.status_code, list(errors(response)), response.json["error_code"]) == (422, [field], code)
+
+
+def test_a_snooze_until_more_than_a_year_ahead_answers_422_invalid_request(client, auth, reminder):
+    response = client.post(f"/v1/reminders/{reminder}/snooze", json={"until": "2030-01-01T10:00:00Z"}, headers=auth())
+    assert (response.status_code, list(errors(response)), response.json["error_code"]) == (
+        422, ["until"], "invalid-request")

@@ -9,12 +9,12 @@ import pytest
 from reminders_kit import due_reminders, now, ticking_clock
 from webhook_receiver import Receiver
 
-from services.reminders.config import DispatchConfig
-from services.reminders.delivery.claims import claim_next
-from services.reminders.delivery.outbox import ReminderOutbox, publish_outcomes
-from services.reminders.dispatcher import Dispatcher, serve
+from services.reminders.service.dispatcher import Dispatcher
+from services.reminders.store.claims import claim_next
 from services.reminders.store.documents import REMINDERS
+from services.reminders.store.outbox import ReminderOutbox
 from services.reminders.store.preferences import PreferenceStore
+from services.reminders.worker import publish_outcomes, serve
 from shared.contract.envelope import from_json
 from shared.messaging.topics import REMINDERS_EVENTS
 from shared.runtime.lifecycle import StopFlag
@@ -22,8 +22,15 @@ from tests.support import read_topic, wait_until
 
 pytestmark = pytest.mark.integration
 SECRET = "test-webhook-secret"
-CONFIG = DispatchConfig(interval_seconds=0.1, webhook_secret=SECRET, webhook_timeout_seconds=2, max_attempts=3,
-                        retry_base_seconds=0.3, retry_max_seconds=5, lease_seconds=30, threads=3)
+DISPATCH = {"dispatch_interval_seconds": 0.1, "dispatch_threads": 3, "webhook_secret": SECRET,
+            "webhook_timeout_seconds": 2, "max_attempts": 3, "retry_base_seconds": 0.3, "retry_max_seconds": 5,
+            "lease_seconds": 30}
+
+
+@pytest.fixture
+def settings(settings):
+    """The test's settings, with a dispatcher that goes round fast and retries within seconds."""
+    return replace(settings, **DISPATCH)
 
 
 @contextlib.contextmanager
@@ -31,7 +38,7 @@ def dispatchers(settings, db, replicas: int = 2):
     """`replicas` dispatcher processes' loops (outbox relay included), each in its own thread."""
     stops = [StopFlag() for _ in range(replicas)]
     clock = ticking_clock()
-    threads = [threading.Thread(target=serve, args=(settings, CONFIG, stop, db, clock), daemon=True) for stop in stops]
+    threads = [threading.Thread(target=serve, args=(settings, stop, db, clock), daemon=True) for stop in stops]
     for thread in threads:
         thread.start()
     try:
@@ -72,14 +79,14 @@ def test_two_dispatcher_replicas_deliver_every_due_reminder_exactly_once_with_a_
     assert all(e.partitionkey == e.data["client_id"] and e.sequence == 1 for e in events)
 
 
-def test_dispatchers_claiming_at_once_take_every_due_reminder_exactly_once_and_nothing_else(db, clinic):
+def test_dispatchers_claiming_at_once_take_every_due_reminder_exactly_once_and_nothing_else(settings, db, clinic):
     ids = due_reminders(db, clinic, "c1", 300)
     later = due_reminders(db, clinic, "c1", 5, due_at=now() + timedelta(minutes=1))
     claimed, start = [], threading.Barrier(6)
 
     def claim_all(owner):
         start.wait()
-        while (doc := claim_next(db[REMINDERS], owner, now(), CONFIG.lease)) is not None:
+        while (doc := claim_next(db[REMINDERS], owner, now(), settings.lease)) is not None:
             claimed.append((doc["_id"], owner))
 
     threads = [threading.Thread(target=claim_all, args=(f"replica-{n}",)) for n in range(6)]
@@ -112,34 +119,34 @@ def test_a_failing_receiver_is_retried_with_backoff_then_the_reminder_fails_and_
         "reminder-failed", reminder_id, "http-500", 3)
 
 
-def test_a_client_without_a_webhook_gets_a_failed_reminder_not_a_silent_one(db, clinic):
+def test_a_client_without_a_webhook_gets_a_failed_reminder_not_a_silent_one(settings, db, clinic):
     [reminder_id] = due_reminders(db, clinic, "c-no-hook", 1)
 
-    Dispatcher(db, CONFIG, clock=now).round()
+    Dispatcher(db, settings, clock=now).round()
 
     doc = db[REMINDERS].find_one({"_id": reminder_id})
     assert (doc["status"], doc["outcome"]["error"], doc["outcome"]["published"]) == ("failed", "no-webhook-url", False)
 
 
-def test_a_reminder_found_past_its_grace_period_expires_instead_of_being_sent(db, clinic):
+def test_a_reminder_found_past_its_grace_period_expires_instead_of_being_sent(settings, db, clinic):
     with Receiver(SECRET) as receiver:
         webhook_for(db, clinic, receiver.url, "c1")
         [reminder_id] = due_reminders(db, clinic, "c1", 1, kind="milestone-due")
 
-        Dispatcher(db, CONFIG, clock=lambda: now() + timedelta(days=1)).round()
+        Dispatcher(db, settings, clock=lambda: now() + timedelta(days=1)).round()
 
     assert db[REMINDERS].find_one({"_id": reminder_id})["status"] == "expired"
     assert receiver.received == []
 
 
-def test_a_stale_lease_of_a_dispatcher_that_died_is_claimed_again(db, clinic):
+def test_a_stale_lease_of_a_dispatcher_that_died_is_claimed_again(settings, db, clinic):
     with Receiver(SECRET) as receiver:
         webhook_for(db, clinic, receiver.url, "c1")
         [reminder_id] = due_reminders(db, clinic, "c1", 1)
         db[REMINDERS].update_one({"_id": reminder_id}, {"$set": {
             "status": "sending", "lease_owner": "dead-replica", "lease_expires_at": now() - timedelta(seconds=1)}})
 
-        Dispatcher(db, CONFIG, clock=now).round()
+        Dispatcher(db, settings, clock=now).round()
 
     assert db[REMINDERS].find_one({"_id": reminder_id})["status"] == "sent"
     assert receiver.ids() == [reminder_id]
@@ -150,7 +157,7 @@ def test_outcomes_wait_in_the_outbox_while_kafka_is_unreachable_and_are_publishe
     with Receiver(SECRET) as receiver:
         webhook_for(db, clinic, receiver.url, "c1")
         [reminder_id] = due_reminders(db, clinic, "c1", 1)
-        dispatcher = Dispatcher(db, CONFIG, owner="replica-a", clock=now)
+        dispatcher = Dispatcher(db, settings, owner="replica-a", clock=now)
         dispatcher.round()
     outbox, stop = ReminderOutbox(db, "replica-a", now), StopFlag()
     unreachable = threading.Thread(target=publish_outcomes, args=(replace(settings, kafka_bootstrap_servers=(

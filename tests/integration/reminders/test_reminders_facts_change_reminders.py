@@ -6,8 +6,10 @@ import pytest
 from reminders_kit import in_days, now, planned, statuses
 
 from services.reminders.projection import reminders_projection
+from services.reminders.store.documents import GOAL_FACTS, REMINDERS
 from services.reminders.store.planning import request_planning
 from services.reminders.store.preferences import PreferenceStore
+from shared.messaging.replay import rebuild
 from tests.support import publish, running_projection, wait_until
 
 pytestmark = pytest.mark.integration
@@ -86,3 +88,32 @@ def test_new_preferences_move_pending_reminders_to_the_clients_local_time(settin
         new_york = ZoneInfo("America/New_York")
         assert {r["due_at"].astimezone(new_york).time() for r in pending} == {time(9, 0)}
         assert {r["cancel_reason"] for r in planned(db, _id={"$in": list(utc_ids)})} == {"replanned"}
+
+
+def practice_days(db, status: str) -> list[int]:
+    """The days after NOW of the goal's practice reminders in `status`, as planned now."""
+    return [(r["due_at"].date() - now().date()).days for r in planned(db, goal_id="g1", kind="practice", status=status)]
+
+
+def test_revising_a_goals_target_date_replans_its_practice_and_keeps_what_was_sent(settings, events):
+    with running_projection(reminders_projection(), settings) as db:
+        publish(settings, [events.goal_created("c1", "g1", {}, rrule="FREQ=DAILY", target_date=in_days(10))])
+        wait_until(lambda: practice_days(db, "pending") == list(range(1, 11)), message="practice up to the target")
+        [first, *_] = planned(db, goal_id="g1", kind="practice")
+        db[REMINDERS].update_one({"_id": first["_id"]}, {"$set": {"status": "sent"}})  # as the dispatcher would
+
+        publish(settings, [events.goal_revised("c1", "g1", title="PERSONAL-NEW-TITLE", target_date=in_days(5))])
+        wait_until(lambda: practice_days(db, "pending") == [2, 3, 4, 5], message="practice up to the earlier date")
+        assert practice_days(db, "cancelled") == [6, 7, 8, 9, 10] and practice_days(db, "sent") == [1]
+        assert {r["cancel_reason"] for r in planned(db, goal_id="g1", status="cancelled")} == {"replanned"}
+
+        publish(settings, [events.goal_revised("c1", "g1", target_date=in_days(12))])
+        wait_until(lambda: practice_days(db, "pending") == list(range(2, 13)), message="practice up to the later date")
+        assert practice_days(db, "sent") == [1] and practice_days(db, "cancelled") == []
+    replanned, goal_facts = {r["_id"]: r["status"] for r in planned(db)}, db[GOAL_FACTS].find_one()
+    assert goal_facts["target_date"] == in_days(12).isoformat() and "PERSONAL" not in repr(goal_facts)
+
+    rebuild(reminders_projection(), settings, db, progress=lambda done, total: None)
+
+    assert db[GOAL_FACTS].find_one() == goal_facts
+    assert {r["_id"]: r["status"] for r in planned(db)} == replanned

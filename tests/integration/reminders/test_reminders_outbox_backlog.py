@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from reminders_kit import due_reminders, now
 
-from services.reminders.delivery.outbox import ReminderOutbox
-from services.reminders.delivery.outcomes import outcome
 from services.reminders.store.documents import REMINDERS
+from services.reminders.store.outbox import ReminderOutbox
+from services.reminders.store.outcomes import outcome
 from shared.messaging import kafka_clients, relay
 from shared.messaging.topics import REMINDERS_EVENTS, ensure_topics
 from shared.runtime.metrics import OUTBOX_BACKLOG

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from reminders_kit import now, planned
 
-from services.reminders.planner import LEADERSHIP, Planner
+from services.reminders.service.planner import LEADERSHIP, Planner
 from services.reminders.projection import reminders_projection
 from services.reminders.store.documents import GOAL_FACTS, PLANNING_REQUESTS
 from tests.support import publish, running_projection, wait_until

@@ -34,7 +34,7 @@ def test_every_process_of_the_platform_is_a_compose_service_with_the_same_comman
     if "gunicorn" in spec.argv:
         assert command[0] == "gunicorn" and command[-1] == spec.argv[-1]
     else:
-        assert command == ["python", "-m", spec.argv[-1]]
+        assert command == ["python", *spec.argv[1:]]
     assert service["build"]["dockerfile"] == "deploy/Dockerfile"
 
 

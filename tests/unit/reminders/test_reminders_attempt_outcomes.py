@@ -2,22 +2,22 @@
 
 from datetime import datetime, timedelta, timezone
 
-from services.reminders.config import DispatchConfig
-from services.reminders.delivery.outcomes import attempted
-from services.reminders.delivery.webhook import NO_WEBHOOK, Attempt
+from services.reminders.domain.delivery import NO_WEBHOOK, Attempt
+from services.reminders.settings import RemindersSettings
+from services.reminders.store.outcomes import attempted
 from shared.contract.envelope import from_dict
 from shared.contract.registry import upcast
 
 UTC = timezone.utc
 AT = datetime(2026, 3, 8, 9, 0, 2, tzinfo=UTC)
-CONFIG = DispatchConfig(max_attempts=3, retry_base_seconds=30, retry_max_seconds=600)
+SETTINGS = RemindersSettings(max_attempts=3, retry_base_seconds=30, retry_max_seconds=600)
 DOC = {"_id": "r-1", "clinic_id": "clinic-1", "client_id": "c1", "kind": "session", "goal_id": None,
        "milestone_id": None, "session_id": "s1", "due_at": datetime(2026, 3, 8, 9, tzinfo=UTC),
        "attempts": 0, "deliveries": 0}
 
 
 def test_a_delivered_attempt_marks_the_reminder_sent_with_an_unpublished_reminder_sent_event():
-    update, result = attempted(DOC, Attempt(True, "delivered", 204), AT, CONFIG)
+    update, result = attempted(DOC, Attempt(True, "delivered", 204), AT, SETTINGS)
 
     values = update["$set"]
     assert (result, values["status"], values["attempts"], values["deliveries"]) == ("sent", "sent", 1, 1)
@@ -29,7 +29,7 @@ def test_a_delivered_attempt_marks_the_reminder_sent_with_an_unpublished_reminde
 
 
 def test_a_retryable_failure_with_attempts_left_waits_for_its_backoff_in_the_document():
-    update, result = attempted({**DOC, "attempts": 1}, Attempt(False, "http-503", 503, True), AT, CONFIG)
+    update, result = attempted({**DOC, "attempts": 1}, Attempt(False, "http-503", 503, True), AT, SETTINGS)
 
     assert result == "retry"
     assert (update["$set"]["status"], update["$set"]["send_at"]) == ("pending", AT + timedelta(seconds=60))
@@ -39,16 +39,16 @@ def test_a_retryable_failure_with_attempts_left_waits_for_its_backoff_in_the_doc
 def test_the_last_attempt_or_a_final_answer_fails_the_reminder_with_a_reminder_failed_event():
     for doc, attempt in (({**DOC, "attempts": 2}, Attempt(False, "timeout", None, True)),
                          (DOC, Attempt(False, "http-410", 410, False)), (DOC, NO_WEBHOOK)):
-        update, result = attempted(doc, attempt, AT, CONFIG)
+        update, result = attempted(doc, attempt, AT, SETTINGS)
         event = upcast(from_dict(update["$set"]["outcome"]["event"]))
         assert (result, update["$set"]["status"], event.type) == ("failed", "failed", "reminder-failed")
         assert event.data["error"] == attempt.result and event.data["attempts"] == doc["attempts"] + 1
 
 
 def test_the_same_delivery_always_gives_the_same_event_id_and_a_snoozed_redelivery_a_new_one():
-    first, _ = attempted(DOC, Attempt(True, "delivered", 200), AT, CONFIG)
-    again, _ = attempted(DOC, Attempt(True, "delivered", 200), AT + timedelta(seconds=5), CONFIG)
-    redelivery, _ = attempted({**DOC, "deliveries": 1}, Attempt(True, "delivered", 200), AT, CONFIG)
+    first, _ = attempted(DOC, Attempt(True, "delivered", 200), AT, SETTINGS)
+    again, _ = attempted(DOC, Attempt(True, "delivered", 200), AT + timedelta(seconds=5), SETTINGS)
+    redelivery, _ = attempted({**DOC, "deliveries": 1}, Attempt(True, "delivered", 200), AT, SETTINGS)
 
     ids = [u["$set"]["outcome"]["event"]["id"] for u in (first, again, redelivery)]
     assert ids[0] == ids[1] != ids[2]

@@ -1,4 +1,5 @@
-"""Planning a goal: milestone reminders that facts cancel, practice reminders over a rolling horizon."""
+"""Planning a goal: milestone reminders that facts cancel, practice reminders over a rolling horizon up to its
+target date."""
 
 from datetime import date, datetime, timedelta, timezone
 
@@ -11,9 +12,14 @@ NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 PREFS = Preferences()
 
 
-def goal(status="active", reached=False, rrule=None, created=NOW - timedelta(days=1), due=date(2026, 3, 10)):
+def goal(status="active", reached=False, rrule=None, created=NOW - timedelta(days=1), due=date(2026, 3, 10),
+         target=None):
     milestones = (MilestoneFact("m1", due, reached, "evt-added"), MilestoneFact("m2", None, False, "evt-1"))
-    return GoalFacts("g1", "c1", status, created, milestones, rrule, "evt-1")
+    return GoalFacts("g1", "c1", status, created, milestones, rrule, "evt-1", target)
+
+
+def practice(plan):
+    return [p.reminder for p in plan.planned if p.reminder.kind == "practice"]
 
 
 def kinds_and_reasons(plan):
@@ -88,3 +94,38 @@ def test_preferences_move_the_local_send_time_and_with_it_the_ids():
     assert london.planned[0].reminder.due_at == datetime(2026, 3, 8, 9, tzinfo=UTC)
     assert new_york.planned[0].reminder.due_at == datetime(2026, 3, 8, 13, tzinfo=UTC)  # EDT from 8 March
     assert london.planned[0].reminder.reminder_id != new_york.planned[0].reminder.reminder_id
+
+
+def test_practice_ends_with_the_goals_target_date_and_needs_no_replanning_then():
+    plan = plan_goal(goal(rrule="FREQ=DAILY", due=None, target=date(2026, 3, 6)), PREFS, NOW)
+
+    assert [r.due_at.date() for r in practice(plan)] == [date(2026, 3, day) for day in range(2, 7)]
+    assert plan.replan_at is None
+
+
+def test_the_target_date_ends_in_the_clients_zone():
+    plan = plan_goal(goal(rrule="FREQ=DAILY", due=None, target=date(2026, 3, 6)),
+                     Preferences(timezone="Pacific/Auckland", quiet_start=None, quiet_end=None), NOW)
+
+    last = practice(plan)[-1].due_at
+    assert last == datetime(2026, 3, 5, 20, tzinfo=UTC)  # 09:00 on 6 March in Auckland (NZDT, UTC+13)
+
+
+def test_a_target_date_beyond_the_horizon_leaves_the_rolling_horizon_as_it_is():
+    unbounded = plan_goal(goal(rrule="FREQ=DAILY", due=None), PREFS, NOW)
+    far = plan_goal(goal(rrule="FREQ=DAILY", due=None, target=date(2026, 12, 31)), PREFS, NOW)
+
+    assert far == unbounded
+
+
+def test_a_target_date_already_past_plans_no_practice_but_still_the_milestones():
+    plan = plan_goal(goal(rrule="FREQ=DAILY", target=date(2026, 3, 1)), PREFS, NOW)
+
+    assert kinds_and_reasons(plan) == [("milestone-due", None), ("milestone-overdue", None)]
+
+
+def test_moving_the_target_date_keeps_the_ids_of_the_occurrences_both_dates_cover():
+    later = practice(plan_goal(goal(rrule="FREQ=DAILY", due=None, target=date(2026, 3, 10)), PREFS, NOW))
+    earlier = practice(plan_goal(goal(rrule="FREQ=DAILY", due=None, target=date(2026, 3, 6)), PREFS, NOW))
+
+    assert later[:len(earlier)] == earlier and len(later) == len(earlier) + 4

@@ -4,7 +4,8 @@ from datetime import time, timedelta, timezone
 
 import pytest
 
-from services.reminders.domain.errors import InvalidPreferences, ReminderRuleError
+from services.reminders.domain.errors import InvalidPreferences
+from shared.domain.errors import DomainError
 from services.reminders.domain.preferences import Preferences
 
 
@@ -30,13 +31,13 @@ def test_an_unknown_time_zone_is_rejected_naming_the_timezone_field():
     assert field_of(timezone=None) == "timezone"
 
 
-def test_the_invalid_preferences_error_is_a_value_error_with_a_code_a_field_and_no_submitted_value():
-    with pytest.raises(ValueError) as caught:
+def test_the_invalid_preferences_error_is_a_refusal_with_a_kind_a_code_a_field_and_no_submitted_value():
+    with pytest.raises(DomainError) as caught:
         Preferences(timezone="Nowhere/Special")
     error = caught.value
-    assert isinstance(error, ReminderRuleError)
-    assert (error.code, error.field) == ("invalid-preference", "timezone")
-    assert str(error).startswith("timezone:") and "Nowhere" not in str(error)
+    assert isinstance(error, InvalidPreferences)
+    assert (error.kind, error.code, error.field) == ("invalid", "invalid-preference", "timezone")
+    assert "Nowhere" not in str(error) and "Nowhere" not in error.answer
 
 
 def test_a_real_iana_zone_is_accepted_and_exposed_as_zoneinfo():

@@ -5,7 +5,7 @@ import hmac
 import json
 from datetime import datetime, timezone
 
-from services.reminders.delivery.webhook import body, signature
+from services.reminders.service.webhook import body, signature
 
 UTC = timezone.utc
 DOC = {"_id": "r-1", "clinic_id": "clinic-1", "client_id": "c1", "kind": "milestone-due", "recipient": "client",

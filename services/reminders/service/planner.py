@@ -18,8 +18,9 @@ import logging
 import time
 from datetime import datetime, timedelta
 
+from prometheus_client import Counter
+
 from services.reminders.domain.plan import Plan, plan_client, plan_goal
-from services.reminders.metrics import SUBJECTS_PLANNED
 from services.reminders.store import facts, planning
 from services.reminders.store.documents import REMINDERS
 from services.reminders.store.planning import Subject
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 LEADERSHIP = timedelta(seconds=30)
 HANDOVER = timedelta(seconds=2)  # a lease's holder stops planning this long before the lease runs out
 RETRY_FAILED_PLAN = timedelta(minutes=5)
+SUBJECTS_PLANNED = Counter("reminders_subjects_planned_total", "Goals and clients planned", ["subject", "result"])
 
 
 class Planner:

@@ -13,17 +13,17 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from services.reminders.config import DispatchConfig
-from services.reminders.delivery.webhook import Attempt
-from services.reminders.domain.delivery import retry_delay
+from services.reminders.domain.delivery import Attempt, retry_delay
+from services.reminders.settings import RemindersSettings
 from shared.contract.envelope import CloudEvent
 from shared.contract.registry import validate
+from shared.contract.types import REMINDER_FAILED, REMINDER_SENT
 
 SOURCE = "/therapy-goals/reminders"
 EVENT_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:therapy-goals:reminder-outcomes")
 
 
-def attempted(doc: dict, attempt: Attempt, at: datetime, config: DispatchConfig) -> tuple[dict, str]:
+def attempted(doc: dict, attempt: Attempt, at: datetime, settings: RemindersSettings) -> tuple[dict, str]:
     """(the update, the result for metrics: sent, retry or failed); ``doc`` is held under its lease."""
     attempts = doc.get("attempts", 0) + 1
     entry = {"at": at, "attempt": attempts, "result": attempt.result, "status_code": attempt.status_code}
@@ -31,13 +31,13 @@ def attempted(doc: dict, attempt: Attempt, at: datetime, config: DispatchConfig)
     if attempt.delivered:
         deliveries = doc.get("deliveries", 0) + 1
         values.update(status="sent", deliveries=deliveries, sent_at=at,
-                      outcome=outcome(doc, "reminder-sent", at, attempts, deliveries))
+                      outcome=outcome(doc, REMINDER_SENT, at, attempts, deliveries))
         result = "sent"
-    elif attempt.retryable and attempts < config.max_attempts:
-        values.update(status="pending", send_at=at + retry_delay(attempts, config.retry_base, config.retry_max))
+    elif attempt.retryable and attempts < settings.max_attempts:
+        values.update(status="pending", send_at=at + retry_delay(attempts, settings.retry_base, settings.retry_max))
         result = "retry"
     else:
-        values.update(status="failed", outcome=outcome(doc, "reminder-failed", at, attempts,
+        values.update(status="failed", outcome=outcome(doc, REMINDER_FAILED, at, attempts,
                                                        doc.get("deliveries", 0) + 1, attempt.result))
         result = "failed"
     return {"$set": values, "$push": {"history": entry}}, result

@@ -1,4 +1,4 @@
-"""The reminders' outbox: outcome events not yet on Kafka, published by shared.messaging.relay.
+"""The reminders' outbox: outcome events not yet on Kafka, published by shared.messaging.relay (worker.py).
 
 It offers what the relay reads from the goals' event store (``unpublished``
 and ``mark_published``), so the lossless-publishing idea lives once, in
@@ -11,22 +11,15 @@ event id, same subject and sequence).
 """
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
-from kafka.errors import KafkaError
 from pymongo import ASCENDING, IndexModel
 
-from services.reminders.clock import Clock, utc_now
 from services.reminders.store.documents import REMINDERS
+from shared.domain.time import Clock, utc_now
 from shared.store import indexes
-from shared.messaging import kafka_clients, relay
-from shared.runtime.config import Settings
-from shared.messaging.topics import ensure_topics
 from shared.store.indexes import Query
-from shared.runtime.lifecycle import StopFlag
 
-log = logging.getLogger(__name__)
 ORPHANED_AFTER = timedelta(seconds=30)
 OLDEST_FIRST = [("outcome.attempted_at", ASCENDING)]
 # One index per branch of the poll's $or; published outcomes leave the `false` range of both.
@@ -60,21 +53,3 @@ class ReminderOutbox:
     def mark_published(self, reminder_ids: list[str]) -> None:
         self.reminders.update_many({"_id": {"$in": reminder_ids}, "outcome.published": False},
                                    {"$set": {"outcome.published": True}})
-
-
-def publish_outcomes(settings: Settings, outbox: ReminderOutbox, stop: StopFlag) -> None:
-    """Publish outcomes until `stop()`; waits for Kafka first, so deliveries never wait for Kafka."""
-    producer, delay = None, 1.0
-    while producer is None and not stop():
-        try:
-            ensure_topics(settings, wait_seconds=5)
-            producer = kafka_clients.producer(settings)
-        except (KafkaError, OSError) as error:
-            log.warning("outcomes wait for Kafka", extra={"error": type(error).__name__, "retry_in_s": delay})
-            stop.wait(delay)
-            delay = min(delay * 2, 30.0)
-    if producer is not None:
-        try:
-            relay.run(outbox, producer, stop, settings.topic)
-        finally:
-            producer.close()

@@ -1,30 +1,20 @@
-"""The reminders API's use cases, each load → decide → save, for the clinic of the caller."""
+"""The reminders service's use cases, each load → decide → save (or load → compute for reads).
+
+Here the API's, for the clinic of the caller (``RemindersService``); planning
+reminders from facts in ``planner.py``; delivering due reminders in
+``dispatcher.py``, with the webhook channel's HTTP client in ``webhook.py``.
+The dispatcher process (worker.py) runs the last two.
+"""
 from __future__ import annotations
 
 from datetime import datetime
 
-from services.reminders.clock import Clock, utc_now
 from services.reminders.domain.delivery import ACKNOWLEDGEABLE, MAX_SNOOZE, SNOOZABLE, snoozed_until
-from services.reminders.domain.errors import ReminderRuleError
+from services.reminders.domain.errors import InvalidRequest, ReminderNotFound, StatusConflict
 from services.reminders.store.planning import request_planning
 from services.reminders.store.preferences import CLIENT_FIELDS, CLINIC_FIELDS, PreferenceStore, merged
 from services.reminders.store.reminders import ReminderStore
-
-
-class ReminderNotFound(Exception):
-    """No such reminder in the caller's clinic."""
-
-
-class StatusConflict(Exception):
-    """The reminder's status does not allow the change."""
-
-    def __init__(self, status: str, action: str):
-        self.status, self.action = status, action
-        super().__init__(f"a {status} reminder cannot be {action}")
-
-
-class InvalidRequest(ReminderRuleError):
-    code = "invalid-request"
+from shared.domain.time import Clock, utc_now
 
 
 class RemindersService:
@@ -38,7 +28,7 @@ class RemindersService:
     def get(self, clinic_id: str, reminder_id: str) -> dict:
         doc = self.reminders.get(clinic_id, reminder_id)
         if doc is None:
-            raise ReminderNotFound(reminder_id)
+            raise ReminderNotFound()
         return doc
 
     def acknowledge(self, clinic_id: str, reminder_id: str, by: str) -> dict:
@@ -56,7 +46,7 @@ class RemindersService:
         """Send a pending or sent reminder (again) later; quiet hours hold it like any other."""
         now = self.clock()
         if until is not None and not now < until <= now + MAX_SNOOZE:
-            raise InvalidRequest("until", "must be in the future, within a year")
+            raise InvalidRequest("until", "a time in the future, within a year")
         doc = self.get(clinic_id, reminder_id)
         if doc["status"] not in SNOOZABLE:
             raise StatusConflict(doc["status"], "snoozed")

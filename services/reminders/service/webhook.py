@@ -12,26 +12,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 import requests
 
-from services.reminders.domain.delivery import is_retryable
+from services.reminders.domain.delivery import Attempt, is_retryable
 
 SIGNATURE_HEADER = "X-Reminder-Signature"
 USER_AGENT = "therapy-goals-reminders/1"
-
-
-@dataclass(frozen=True)
-class Attempt:
-    delivered: bool
-    result: str                  # delivered, http-<status>, timeout, connection-error, no-webhook-url...
-    status_code: int | None = None
-    retryable: bool = False
-
-
-NO_WEBHOOK = Attempt(False, "no-webhook-url")
 
 
 def signature(secret: str, body: bytes) -> str:
