@@ -24,11 +24,11 @@ from collections import Counter
 
 from pymongo.errors import AutoReconnect, ConnectionFailure, NetworkTimeout
 
-from shared.messaging.deadletters import DeadLetters, Rejected  # noqa: F401  (part of this module's API)
 from shared.contract.envelope import CloudEvent, EnvelopeError, Position, from_json
 from shared.contract.registry import ContractError, upcast
-from shared.runtime.metrics import BATCH_SECONDS, CONSUMER_LAG, EVENTS_IGNORED, EVENTS_PROCESSED, HANDLER_RETRIES
+from shared.messaging.deadletters import DeadLetters, Rejected
 from shared.messaging.offsets import AppliedOffsets, CommitOnRevoke, commit
+from shared.runtime.metrics import BATCH_SECONDS, CONSUMER_LAG, EVENTS_IGNORED, EVENTS_PROCESSED, HANDLER_RETRIES
 from shared.store.projection import Context, Projection, write_batch
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,9 @@ def decode(record, projection: Projection) -> CloudEvent | Rejected | None:
         return Rejected(record, "contract", str(error))
 
 
+Accepted = list[tuple[object, CloudEvent]]  # each record with its decoded event
+
+
 class BatchApplier:
     """Applies a batch of records to a projection; retries, dead-letters, never drops."""
 
@@ -61,7 +64,7 @@ class BatchApplier:
 
     def apply(self, records: list) -> int:
         """Apply the records' events; return how many were applied (not dead-lettered)."""
-        accepted: list[tuple[object, CloudEvent]] = []
+        accepted: Accepted = []
         ignored = 0
         for record in records:
             decoded = decode(record, self.projection)
@@ -83,13 +86,12 @@ class BatchApplier:
         if ignored:
             EVENTS_IGNORED.labels(self.projection.name).inc(ignored)
 
-    def _write(self, accepted: list[tuple[object, CloudEvent]]) -> None:
-        handlers = self.projection.handlers
-        self.projection.prepare(self.ctx, [event for _, event in accepted])
-        changes = [(event, change) for _, event in accepted for change in handlers[event.type](event, self.ctx)]
-        write_batch(self.ctx, changes)
+    def _write(self, accepted: Accepted) -> None:
+        events = [event for _, event in accepted]
+        self.projection.prepare(self.ctx, events)
+        write_batch(self.ctx, self.projection.changes(events, self.ctx))
 
-    def _apply_with_retries(self, accepted) -> list[CloudEvent]:
+    def _apply_with_retries(self, accepted: Accepted) -> list[CloudEvent]:
         attempt = 0
         while True:
             try:
@@ -103,7 +105,7 @@ class BatchApplier:
                 self._wait(attempt, error)
             attempt += 1
 
-    def _one_by_one(self, accepted) -> list[CloudEvent]:
+    def _one_by_one(self, accepted: Accepted) -> list[CloudEvent]:
         """Apply each event alone; the ones that still fail go to the dead-letter topic."""
         applied = []
         for record, event in accepted:
@@ -114,7 +116,7 @@ class BatchApplier:
                 self.dead_letters.send(Rejected(record, "handler", f"{type(error).__name__}: {error}"))
         return applied
 
-    def _write_waiting_for_store(self, accepted) -> None:
+    def _write_waiting_for_store(self, accepted: Accepted) -> None:
         attempt = 0
         while True:
             try:
