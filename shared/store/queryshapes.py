@@ -31,7 +31,7 @@ ENV = "MONGODB_QUERY_SHAPES_DIR"
 GUARD = "applied."
 REBUILT = "__rebuild"
 EQUALITY_OPERATORS = frozenset({"$eq", "$in"})
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository: shared/store/queryshapes.py is two folders down
 CODE = tuple(str(ROOT / part) + os.sep for part in ("services", "shared"))
 PROJECT = CODE + tuple(str(ROOT / part) + os.sep for part in ("tests", "bench", "deploy", "tools"))
 
