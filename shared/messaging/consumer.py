@@ -21,13 +21,17 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from typing import Protocol
 
+from kafka import KafkaConsumer
 from pymongo.errors import AutoReconnect, ConnectionFailure, NetworkTimeout
 
 from shared.contract.envelope import CloudEvent, EnvelopeError, Position, from_json
 from shared.contract.registry import ContractError, upcast
 from shared.messaging.deadletters import DeadLetters, Rejected
+from shared.messaging.kafka_clients import Record
 from shared.messaging.offsets import AppliedOffsets, CommitOnRevoke, commit
+from shared.runtime.lifecycle import Stop
 from shared.runtime.metrics import BATCH_SECONDS, CONSUMER_LAG, EVENTS_IGNORED, EVENTS_PROCESSED, HANDLER_RETRIES
 from shared.store.projection import Context, Projection, write_batch
 
@@ -35,7 +39,7 @@ log = logging.getLogger(__name__)
 TRANSIENT = (AutoReconnect, ConnectionFailure, NetworkTimeout)
 
 
-def decode(record, projection: Projection) -> CloudEvent | Rejected | None:
+def decode(record: Record, projection: Projection) -> CloudEvent | Rejected | None:
     """The record as a current-version event at the record's position, a Rejected (for the DLQ), or None (not ours)."""
     for name, value in record.headers or ():
         if name == "ce_type" and not projection.handles(value.decode(errors="replace")):
@@ -51,7 +55,15 @@ def decode(record, projection: Projection) -> CloudEvent | Rejected | None:
         return Rejected(record, "contract", str(error))
 
 
-Accepted = list[tuple[object, CloudEvent]]  # each record with its decoded event
+class Applier(Protocol):
+    """What :func:`run` hands each polled batch to: a :class:`BatchApplier` (or something wrapping one)."""
+
+    def apply(self, records: list[Record]) -> int:
+        """Apply the records (dead-lettering those that cannot be); return how many were applied."""
+        ...
+
+
+Accepted = list[tuple[Record, CloudEvent]]  # each record with its decoded event
 
 
 class BatchApplier:
@@ -62,7 +74,7 @@ class BatchApplier:
         self.projection, self.ctx, self.dead_letters = projection, ctx, dead_letters
         self.retries, self.backoff, self.max_backoff = retries, backoff, max_backoff
 
-    def apply(self, records: list) -> int:
+    def apply(self, records: list[Record]) -> int:
         """Apply the records' events; return how many were applied (not dead-lettered)."""
         accepted: Accepted = []
         ignored = 0
@@ -133,7 +145,8 @@ class BatchApplier:
         time.sleep(delay)
 
 
-def run(projection: Projection, consumer, applier: BatchApplier, stop, topics: list[str], poll_ms: int = 500) -> None:
+def run(projection: Projection, consumer: KafkaConsumer, applier: Applier, stop: Stop, topics: list[str],
+        poll_ms: int = 500) -> None:
     """Consume the (physical) topics until `stop()` is true, then commit and close."""
     applied = AppliedOffsets()
     consumer.subscribe(topics, listener=CommitOnRevoke(consumer, applied))
@@ -149,7 +162,7 @@ def run(projection: Projection, consumer, applier: BatchApplier, stop, topics: l
         consumer.close(autocommit=False)
 
 
-def report_lag(consumer, group: str) -> None:
+def report_lag(consumer: KafkaConsumer, group: str) -> None:
     for tp in consumer.assignment():
         end, position = consumer.highwater(tp), consumer.position(tp)
         if end is not None and position is not None:

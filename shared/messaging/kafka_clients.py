@@ -1,10 +1,35 @@
 """Factories for kafka-python clients with the platform's settings."""
 from __future__ import annotations
 
+from typing import Protocol
+
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaTimeoutError
 
 from shared.runtime.config import Settings
+from shared.runtime.lifecycle import Stop, never
+
+
+class Record(Protocol):
+    """What the consumer runtime reads of a consumed record (kafka-python's ConsumerRecord, a test's own)."""
+
+    @property
+    def topic(self) -> str: ...
+
+    @property
+    def partition(self) -> int: ...
+
+    @property
+    def offset(self) -> int: ...
+
+    @property
+    def key(self) -> bytes | None: ...
+
+    @property
+    def value(self) -> bytes: ...
+
+    @property
+    def headers(self) -> list[tuple[str, bytes]]: ...
 
 
 def producer(settings: Settings, **overrides) -> KafkaProducer:
@@ -24,7 +49,7 @@ def consumer(settings: Settings, group_id: str | None, **overrides) -> KafkaCons
     return KafkaConsumer(**{**options, **overrides})
 
 
-def acknowledged(producer: KafkaProducer, futures: list, stop=lambda: False) -> bool:
+def acknowledged(producer: KafkaProducer, futures: list, stop: Stop = never) -> bool:
     """Wait until the broker acknowledged every send (True) or `stop()` (False).
 
     Raises the error of a send the broker refused or that timed out

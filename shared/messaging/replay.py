@@ -26,13 +26,14 @@ import contextlib
 import sys
 from typing import Callable
 
-from kafka import TopicPartition
+from kafka import KafkaConsumer, TopicPartition
 from kafka.admin import KafkaAdminClient
 
 from shared.messaging import kafka_clients
+from shared.messaging.consumer import Applier
 from shared.runtime.config import Settings
-from shared.store.projection import Projection
 from shared.runtime.worker import build_applier
+from shared.store.projection import Projection
 
 REBUILD_SUFFIX = "__rebuild"
 
@@ -55,7 +56,8 @@ def _partitions(consumer, topics) -> list[TopicPartition]:
     return [TopicPartition(topic, p) for topic in topics for p in sorted(consumer.partitions_for_topic(topic) or [])]
 
 
-def _consume_until(consumer, applier, targets: dict, progress: Callable[[int, int], None]) -> int:
+def _consume_until(consumer: KafkaConsumer, applier: Applier, targets: dict[TopicPartition, int],
+                   progress: Callable[[int, int], None]) -> int:
     total = sum(targets[tp] - consumer.position(tp) for tp in targets)
     done = 0
     while any(consumer.position(tp) < end for tp, end in targets.items()):

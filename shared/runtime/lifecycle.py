@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import signal
 import threading
+from typing import Callable
+
+Stop = Callable[[], bool]  # the stop condition a loop polls: a StopFlag, `never`, a test's own
 
 
 class StopFlag:

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import logging
 
+from kafka import KafkaProducer
+from pymongo.database import Database
+
 from shared.messaging import consumer, kafka_clients
 from shared.messaging.deadletters import DeadLetters
 from shared.messaging.topics import EVENT_TOPICS, dead_letter_topic, ensure_topics
@@ -15,7 +18,9 @@ from shared.store.projection import Context, Projection
 log = logging.getLogger(__name__)
 
 
-def build_applier(projection: Projection, settings: Settings, db, producer, replaying=False, names=None):
+def build_applier(projection: Projection, settings: Settings, db: Database, producer: KafkaProducer,
+                  replaying: bool = False, names: dict[str, str] | None = None) -> consumer.BatchApplier:
+    """The projection's applier writing into `db` (`names`: logical -> physical collections, for a rebuild)."""
     ctx = Context(db=db, replaying=replaying, names=names or {})
     projection.setup(ctx)
     dead_letters = DeadLetters(producer, projection.name, settings.topic(dead_letter_topic(projection.name)))
