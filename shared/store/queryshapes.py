@@ -22,6 +22,7 @@ import os
 import sys
 import threading
 from pathlib import Path
+from types import FrameType
 
 from pymongo import monitoring
 
@@ -101,7 +102,7 @@ def _is_operator(value) -> bool:
 
 def from_code() -> bool:
     """Whether the innermost frame of this project's files on the stack is product code."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
         if filename.startswith(PROJECT) and filename != __file__:
@@ -114,7 +115,8 @@ class ShapeRecorder(monitoring.CommandListener):
     """Records the shapes of the product code's queries (and appends new ones to a file, if given)."""
 
     def __init__(self, directory: str | None = None):
-        self.directory, self.shapes, self._lock = directory, set(), threading.Lock()
+        self.directory, self._lock = directory, threading.Lock()
+        self.shapes: set[Query] = set()
 
     def started(self, event):
         found = shapes_of(event.command_name, event.command)

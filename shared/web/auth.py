@@ -8,14 +8,15 @@ from __future__ import annotations
 import functools
 import time
 from dataclasses import dataclass
+from typing import NoReturn
 
 import jwt
 from flask import current_app, g, request
-from flask_smorest import abort
+from webargs.flaskparser import abort  # what flask_smorest.abort is, with its types
 
 ROLES = ("clinician", "clinic_admin", "partner")
 STAFF = ("clinician", "clinic_admin")
-BEARER = {"bearerAuth": []}
+BEARER: dict[str, list[str]] = {"bearerAuth": []}
 SECURITY_SCHEME = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
 
 
@@ -41,7 +42,7 @@ def decode_token(secret: str, token: str) -> Principal:
     return Principal(claims["sub"], clinic, role)
 
 
-def _unauthorized(message: str):
+def _unauthorized(message: str) -> NoReturn:
     abort(401, message=message, headers={"WWW-Authenticate": 'Bearer realm="therapy-goals"'})
 
 
