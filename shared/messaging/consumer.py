@@ -37,6 +37,7 @@ from shared.store.projection import Context, Projection, write_batch
 
 log = logging.getLogger(__name__)
 TRANSIENT = (AutoReconnect, ConnectionFailure, NetworkTimeout)
+POLL_MS = 500  # the longest a poll waits for records, so `stop()` is seen at least this often
 
 
 def decode(record: Record, projection: Projection) -> CloudEvent | Rejected | None:
@@ -68,11 +69,12 @@ Accepted = list[tuple[Record, CloudEvent]]  # each record with its decoded event
 
 class BatchApplier:
     """Applies a batch of records to a projection; retries, dead-letters, never drops."""
+    retries = 3         # failed attempts of a batch before its events are tried one by one
+    backoff = 0.2       # seconds before the first retry, doubled each time ...
+    max_backoff = 30.0  # ... up to this
 
-    def __init__(self, projection: Projection, ctx: Context, dead_letters: DeadLetters,
-                 retries: int = 3, backoff: float = 0.2, max_backoff: float = 30.0):
+    def __init__(self, projection: Projection, ctx: Context, dead_letters: DeadLetters):
         self.projection, self.ctx, self.dead_letters = projection, ctx, dead_letters
-        self.retries, self.backoff, self.max_backoff = retries, backoff, max_backoff
 
     def apply(self, records: list[Record]) -> int:
         """Apply the records' events; return how many were applied (not dead-lettered)."""
@@ -145,14 +147,13 @@ class BatchApplier:
         time.sleep(delay)
 
 
-def run(projection: Projection, consumer: KafkaConsumer, applier: Applier, stop: Stop, topics: list[str],
-        poll_ms: int = 500) -> None:
+def run(projection: Projection, consumer: KafkaConsumer, applier: Applier, stop: Stop, topics: list[str]) -> None:
     """Consume the (physical) topics until `stop()` is true, then commit and close."""
     applied = AppliedOffsets()
     consumer.subscribe(topics, listener=CommitOnRevoke(consumer, applied))
     try:
         while not stop():
-            batches = consumer.poll(timeout_ms=poll_ms)
+            batches = consumer.poll(timeout_ms=POLL_MS)
             if batches:
                 applier.apply([record for partition_records in batches.values() for record in partition_records])
                 applied.add(batches)

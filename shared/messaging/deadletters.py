@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from kafka import KafkaProducer
 
 from shared.messaging.kafka_clients import Record, acknowledged
-from shared.messaging.topics import dead_letter_topic
 from shared.runtime.metrics import EVENTS_FAILED
 
 log = logging.getLogger(__name__)
@@ -32,9 +31,10 @@ class Rejected:
 
 
 class DeadLetters:
-    def __init__(self, producer: KafkaProducer, group_id: str, topic: str | None = None):
-        self.producer, self.group_id = producer, group_id
-        self.topic = topic or dead_letter_topic(group_id)
+    """Sends a group's rejected records to its dead-letter `topic` (physical name)."""
+
+    def __init__(self, producer: KafkaProducer, group_id: str, topic: str):
+        self.producer, self.group_id, self.topic = producer, group_id, topic
         self._pending: list = []  # the sends' futures, until flush
 
     def send(self, rejected: Rejected) -> None:

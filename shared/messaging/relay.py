@@ -29,6 +29,8 @@ from shared.runtime.metrics import OUTBOX_BACKLOG, RELAYED, RELAY_ERRORS
 log = logging.getLogger(__name__)
 PARTNER_TOPICS = {GOALS_EVENTS: GOALS_PARTNER_EVENTS}
 STRUCTURED = b"application/cloudevents+json; charset=UTF-8"  # CloudEvents Kafka binding, structured mode
+BATCH = 500         # commits per round
+IDLE_SLEEP = 0.05   # seconds between rounds that found nothing (an idle poll reads nothing: module docstring)
 
 
 class Outbox(Protocol):
@@ -66,11 +68,10 @@ def send_event(producer: KafkaProducer, event: CloudEvent, topic_name: TopicName
     return futures
 
 
-def relay_once(store: Outbox, producer: KafkaProducer, topic_name: TopicName, batch: int = 500,
-               stop: Stop = never) -> int:
-    """Publish one batch of unpublished commits; return how many events were published."""
-    commits = store.unpublished(batch)
-    OUTBOX_BACKLOG.set(len(commits) if len(commits) < batch else store.count_unpublished())
+def relay_once(store: Outbox, producer: KafkaProducer, topic_name: TopicName, stop: Stop = never) -> int:
+    """Publish one batch of unpublished commits (BATCH at most); return how many events were published."""
+    commits = store.unpublished(BATCH)
+    OUTBOX_BACKLOG.set(len(commits) if len(commits) < BATCH else store.count_unpublished())
     if not commits:
         return 0
     futures: list = []
@@ -90,13 +91,13 @@ def relay_once(store: Outbox, producer: KafkaProducer, topic_name: TopicName, ba
     return count
 
 
-def run(store: Outbox, producer: KafkaProducer, stop: Stop, topic_name: TopicName, idle_sleep: float = 0.05) -> None:
+def run(store: Outbox, producer: KafkaProducer, stop: Stop, topic_name: TopicName) -> None:
     """Relay until `stop()` is true; Kafka and store outages are waited out with backoff."""
     backoff = 0.5
     while not stop():
         try:
             if relay_once(store, producer, topic_name, stop=stop) == 0:
-                _sleep(idle_sleep, stop)
+                _sleep(IDLE_SLEEP, stop)
             backoff = 0.5
         except (KafkaError, PyMongoError) as error:
             RELAY_ERRORS.inc()

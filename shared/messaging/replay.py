@@ -31,8 +31,10 @@ from kafka.admin import KafkaAdminClient
 
 from shared.messaging import kafka_clients
 from shared.messaging.consumer import Applier
+from shared.runtime import jsonlog
 from shared.runtime.config import Settings
 from shared.runtime.worker import build_applier
+from shared.store import mongo
 from shared.store.projection import Projection
 
 REBUILD_SUFFIX = "__rebuild"
@@ -126,8 +128,6 @@ def swap(db, names: dict[str, str]) -> None:
 
 def main(projection: Projection, settings: Settings) -> int:
     """The body of a service's rebuild command (e.g. ``python -m services.reports.rebuild``); the exit code."""
-    from shared.runtime import jsonlog
-    from shared.store import mongo
     jsonlog.configure(settings.log_level)
     try:
         read = rebuild(projection, settings, mongo.database(settings))

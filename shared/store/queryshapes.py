@@ -12,8 +12,8 @@ collections count as ``<name>``.
 
 Set ``MONGODB_QUERY_SHAPES_DIR`` and every client made by shared.store.mongo records
 into ``<dir>/<pid>.jsonl`` (the test suite sets it, so the services it starts
-as processes record too); :func:`undeclared` compares shapes with the
-declarations of shared.store.indexes.
+as processes record too); the test suite compares them with the declarations of
+shared.store.indexes (tests/index_check.py reads the files).
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from types import FrameType
 
 from pymongo import monitoring
 
-from shared.store.indexes import Indexes, Query
+from shared.store.indexes import Query
 
 ENV = "MONGODB_QUERY_SHAPES_DIR"
 GUARD = "applied."
@@ -150,28 +150,3 @@ def install(directory: str | None = None) -> ShapeRecorder:
 def _as_json(shape: Query) -> dict:
     return {"collection": shape.collection, "equal": sorted(shape.equal), "range": sorted(shape.range),
             "sort": [list(key) for key in shape.sort]}
-
-
-def read(directory: str) -> set[Query]:
-    """Every shape recorded into the directory's files."""
-    found = set()
-    for path in Path(directory).glob("*.jsonl"):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            raw = json.loads(line)
-            found.add(Query.of(raw["collection"], raw["equal"], raw["range"], [tuple(key) for key in raw["sort"]]))
-    return found
-
-
-def undeclared(shapes, declared: Indexes) -> list[str]:
-    """One line per shape that is neither on `_id`, nor declared and served by a declared index."""
-    listed = {(q.collection, q.equal, q.range, q.sort): q for q in declared.queries}
-    problems = []
-    for shape in sorted(shapes, key=Query.describe):
-        entry = listed.get((shape.collection, shape.equal, shape.range, shape.sort))
-        if shape.by_id:
-            continue
-        if entry is None:
-            problems.append(f"{shape.describe()}: not declared")
-        elif entry.scan is None and declared.serving(entry) is None:
-            problems.append(f"{shape.describe()}: no declared index serves it")
-    return problems
