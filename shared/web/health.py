@@ -6,12 +6,15 @@ import socket
 from flask import Blueprint, current_app, jsonify
 from pymongo.errors import PyMongoError
 
+CONNECT_TIMEOUT = 1.0
 
-def kafka_reachable(bootstrap_servers: str, timeout: float = 1.0) -> bool:
+
+def kafka_reachable(bootstrap_servers: str) -> bool:
+    """Whether one of the brokers accepts a connection within CONNECT_TIMEOUT seconds."""
     for address in bootstrap_servers.split(","):
         host, _, port = address.strip().rpartition(":")
         try:
-            with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT):
                 return True
         except (OSError, ValueError):
             continue
