@@ -1,7 +1,7 @@
 """Factories for kafka-python clients with the platform's settings."""
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaTimeoutError
@@ -32,7 +32,7 @@ class Record(Protocol):
     def headers(self) -> list[tuple[str, bytes]]: ...
 
 
-def producer(settings: Settings, **overrides) -> KafkaProducer:
+def producer(settings: Settings, **overrides: Any) -> KafkaProducer:
     """Idempotent producer (acks=all): a retried send is written once, in order."""
     options = dict(bootstrap_servers=settings.kafka_bootstrap_servers, client_id=f"{settings.service}-producer",
                    acks="all", enable_idempotence=True, linger_ms=5, max_block_ms=10_000,
@@ -40,7 +40,7 @@ def producer(settings: Settings, **overrides) -> KafkaProducer:
     return KafkaProducer(**{**options, **overrides})
 
 
-def consumer(settings: Settings, group_id: str | None, **overrides) -> KafkaConsumer:
+def consumer(settings: Settings, group_id: str | None, **overrides: Any) -> KafkaConsumer:
     """A consumer with manual commits; offsets are committed by the runtime after the writes."""
     options = dict(bootstrap_servers=settings.kafka_bootstrap_servers, group_id=group_id,
                    client_id=f"{settings.service}-{group_id or 'replay'}", enable_auto_commit=False,

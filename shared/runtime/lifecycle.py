@@ -9,13 +9,13 @@ Stop = Callable[[], bool]  # the stop condition a loop polls: a StopFlag, `never
 
 
 class StopFlag:
-    def __init__(self):
+    def __init__(self) -> None:
         self._event = threading.Event()
 
     def __call__(self) -> bool:
         return self._event.is_set()
 
-    def set(self, *_args) -> None:
+    def set(self, *_signal: object) -> None:
         self._event.set()
 
     def wait(self, seconds: float) -> bool:

@@ -13,8 +13,10 @@ Queries with equality on ``_id`` are served by the ``_id`` index and need no ent
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from pymongo import IndexModel
+from pymongo.database import Database
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,8 @@ class Query:
     scan: str | None = None
 
     @classmethod
-    def of(cls, collection: str, equal=(), range=(), sort=(), scan: str | None = None) -> "Query":
+    def of(cls, collection: str, equal: Iterable[str] = (), range: Iterable[str] = (),
+           sort: Iterable[str | tuple[str, int]] = (), scan: str | None = None) -> "Query":
         """A shape from plain sequences; `sort` items are a field name (ascending) or (field, direction)."""
         keys = tuple((key, 1) if isinstance(key, str) else (key[0], key[1]) for key in sort)
         return cls(collection, frozenset(equal), frozenset(range), keys, scan)
@@ -49,19 +52,19 @@ class Indexes:
             models[name] = models.get(name, ()) + tuple(group)
         return Indexes(models, self.queries + other.queries)
 
-    def only(self, collections) -> "Indexes":
+    def only(self, collections: Iterable[str]) -> "Indexes":
         """The declarations of some collections (e.g. a projection's)."""
         wanted = set(collections)
         return Indexes({name: group for name, group in self.models.items() if name in wanted},
                        tuple(query for query in self.queries if query.collection in wanted))
 
 
-def declare(models: dict[str, list[IndexModel]] | None = None, queries=()) -> Indexes:
+def declare(models: dict[str, list[IndexModel]] | None = None, queries: Iterable[Query] = ()) -> Indexes:
     """A store module's declarations: its collections' IndexModels and the shapes of the queries it sends."""
     return Indexes({name: tuple(group) for name, group in (models or {}).items()}, tuple(queries))
 
 
-def ensure(db, declared: Indexes, names: dict[str, str] | None = None) -> None:
+def ensure(db: Database, declared: Indexes, names: dict[str, str] | None = None) -> None:
     """Create the declared indexes (a no-op for those that exist); `names` maps logical to physical collections."""
     for collection, models in declared.models.items():
         if models:

@@ -23,6 +23,7 @@ import sys
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import Any, Mapping
 
 from pymongo import monitoring
 
@@ -37,7 +38,7 @@ CODE = tuple(str(ROOT / part) + os.sep for part in ("services", "shared"))
 PROJECT = CODE + tuple(str(ROOT / part) + os.sep for part in ("tests", "bench", "deploy", "tools"))
 
 
-def shapes_of(command_name: str, command: dict) -> list[Query]:
+def shapes_of(command_name: str, command: Mapping[str, Any]) -> list[Query]:
     """The query shapes of one command (none for commands that do not query)."""
     name = command_name.lower()
     collection = command.get(command_name)
@@ -69,7 +70,7 @@ def _opening_match(pipeline: list) -> tuple[dict, dict | None]:
     return match, after.get("$sort") if isinstance(after, dict) else None
 
 
-def _sort(sort) -> tuple[tuple[str, int], ...]:
+def _sort(sort: dict | None) -> tuple[tuple[str, int], ...]:
     return tuple((field, int(direction)) for field, direction in (sort or {}).items()
                  if isinstance(direction, (int, float)))
 
@@ -96,7 +97,7 @@ def _branches(filter_: dict) -> list[tuple[set, set]]:
     return branches
 
 
-def _is_operator(value) -> bool:
+def _is_operator(value: object) -> bool:
     return isinstance(value, dict) and bool(value) and all(str(key).startswith("$") for key in value)
 
 
@@ -114,11 +115,11 @@ def from_code() -> bool:
 class ShapeRecorder(monitoring.CommandListener):
     """Records the shapes of the product code's queries (and appends new ones to a file, if given)."""
 
-    def __init__(self, directory: str | None = None):
+    def __init__(self, directory: str | None = None) -> None:
         self.directory, self._lock = directory, threading.Lock()
         self.shapes: set[Query] = set()
 
-    def started(self, event):
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
         found = shapes_of(event.command_name, event.command)
         if not found or not from_code():
             return
@@ -129,10 +130,10 @@ class ShapeRecorder(monitoring.CommandListener):
                 with open(Path(self.directory) / f"{os.getpid()}.jsonl", "a", encoding="utf-8") as out:
                     out.writelines(json.dumps(_as_json(shape)) + "\n" for shape in new)
 
-    def succeeded(self, event):
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         pass
 
-    def failed(self, event):
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
         pass
 
 

@@ -11,10 +11,10 @@ becomes its answer here and only here: its kind names the status (STATUS_OF_KIND
 from __future__ import annotations
 
 import logging
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import marshmallow as ma
-from flask import Response, jsonify
+from flask import Flask, Response, jsonify
 from flask_smorest import Api
 from webargs.flaskparser import abort  # what flask_smorest.abort is, with its types
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
@@ -33,7 +33,7 @@ class ErrorSchema(ma.Schema):
                             metadata={"description": "Messages per field path"})
 
 
-def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
+def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     """{"goals": {0: {"rating": [...]}}} -> {"goals[0].rating": [...]}."""
     if isinstance(messages, (list, tuple)) and all(isinstance(m, str) for m in messages):
         return {prefix or "body": list(messages)}
@@ -103,14 +103,14 @@ def answer(api: PlatformApi, status: int, field: str, message: str, code: str) -
     return api.error_response(default_exceptions[status](), data)
 
 
-def register_error_answers(app, api: PlatformApi) -> None:
+def register_error_answers(app: Flask, api: PlatformApi) -> None:
     """Refusals as their status; anything unexpected as a JSON 500 that reveals nothing."""
     @app.errorhandler(DomainError)
-    def refused(error: DomainError):
+    def refused(error: DomainError) -> Response:
         return answer(api, STATUS_OF_KIND[error.kind], error.field, error.answer, error.code)
 
     @app.errorhandler(Exception)
-    def unexpected(error):  # pragma: no cover - a safety net
+    def unexpected(error: Exception) -> Response:  # pragma: no cover - a safety net
         if isinstance(error, HTTPException):
             return api.handle_http_exception(error)
         log.exception("unexpected error")
