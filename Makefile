@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PROFILE ?= dev
 BENCH_TIMEOUT ?= 3600
 
-.PHONY: up down test bench install infra browser token status clean
+.PHONY: up down test typecheck bench install infra browser token status clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -37,8 +37,14 @@ down:
 status:
 	$(PY) deploy/processes.py status --profile $(PROFILE)
 
-## test: the whole suite; starts its own Kafka and in-memory document store (profile "test") and stops them afterwards
+## typecheck: mypy over shared/ (configuration: [tool.mypy] in pyproject.toml)
+typecheck: $(VENV)/.installed
+	$(PY) -m mypy
+
+## test: the type check, then the whole suite; starts its own Kafka and in-memory document store (profile "test")
+## and stops them afterwards
 test: install browser
+	$(MAKE) --no-print-directory typecheck
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## bench: every benchmark on servers of its own (profile "bench"); they print their figures (README: how long)

@@ -101,9 +101,8 @@ def raw_operations(projection: Projection, events: list[CloudEvent]) -> dict[str
     """The projection's changes as plain bulk operations per collection: no guard, no runtime."""
     ctx = Context(db=None)
     operations: dict[str, list] = {}
-    for event in events:
-        for change in projection.handlers[event.type](event, ctx):
-            operations.setdefault(change.collection, []).append(_raw(change))
+    for _, change in projection.changes(events, ctx):
+        operations.setdefault(change.collection, []).append(_raw(change))
     return operations
 
 

@@ -55,7 +55,7 @@ def project(projection, ctx, first: int, last: int) -> float:
     for start in range(0, len(events), BATCH):
         batch = events[start:start + BATCH]
         projection.prepare(ctx, batch)
-        write_batch(ctx, [(event, change) for event in batch for change in projection.handlers[event.type](event, ctx)])
+        write_batch(ctx, projection.changes(batch, ctx))
     return len(events) / (time.perf_counter() - started)
 
 

@@ -3,7 +3,7 @@
 Every query the product code sends during the session, in this process and in the
 services the tests start as processes (they inherit MONGODB_QUERY_SHAPES_DIR), is
 recorded by shape (shared.store.queryshapes); the session fails if one of them is not
-declared with an index that serves it (shared.store.indexes, services/<service>/indexes.py).
+declared with an index that serves it (tests/index_check.py, services/<service>/indexes.py).
 """
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from operator import add
 
 import pytest
 
-from shared.store import indexes, queryshapes
 from shared.runtime.config import Settings
-from tests import infra
+from shared.store import queryshapes
+from tests import index_check, infra
 
 QUERY_SHAPES = os.environ[queryshapes.ENV] = tempfile.mkdtemp(prefix="query-shapes-")
 queryshapes.install(QUERY_SHAPES)
@@ -27,7 +27,7 @@ queryshapes.install(QUERY_SHAPES)
 def pytest_sessionfinish(session, exitstatus):
     """Fail the session when the code sent a query no declared index serves."""
     try:
-        problems = queryshapes.undeclared(queryshapes.read(QUERY_SHAPES), reduce(add, indexes.registry().values()))
+        problems = index_check.undeclared(index_check.read(QUERY_SHAPES), reduce(add, index_check.registry().values()))
     finally:
         shutil.rmtree(QUERY_SHAPES, ignore_errors=True)
     if problems:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timezone, tzinfo
 from itertools import islice
-from typing import Iterator, NamedTuple
+from typing import Iterator, NamedTuple, cast
 
 from dateutil.rrule import rrule, rrulestr
 
@@ -53,7 +53,7 @@ class Recurrence(NamedTuple):
 
     dtstart: datetime  # naive local
     core: str
-    count: int | None
+    count: int | None  # type: ignore[assignment]  # shadows tuple.count, which nothing calls
     until: datetime | None  # naive local
 
 
@@ -89,7 +89,7 @@ def _split(text: str, zone: tzinfo) -> tuple[list[str], dict]:
         key, _, value = part.partition("=")
         if key == "FREQ" and value in FORBIDDEN_FREQS:
             raise InvalidRecurrence(f"FREQ={value} is not allowed for practice reminders")
-        if key == "INTERVAL" and _bound(key, value, zone) < 1:
+        if key == "INTERVAL" and cast(int, _bound(key, value, zone)) < 1:
             raise InvalidRecurrence("INTERVAL must be at least 1")
         if key in ("COUNT", "UNTIL"):
             bounds[key] = _bound(key, value, zone)

@@ -21,21 +21,26 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from typing import Protocol
 
+from kafka import KafkaConsumer
 from pymongo.errors import AutoReconnect, ConnectionFailure, NetworkTimeout
 
-from shared.messaging.deadletters import DeadLetters, Rejected  # noqa: F401  (part of this module's API)
 from shared.contract.envelope import CloudEvent, EnvelopeError, Position, from_json
 from shared.contract.registry import ContractError, upcast
-from shared.runtime.metrics import BATCH_SECONDS, CONSUMER_LAG, EVENTS_IGNORED, EVENTS_PROCESSED, HANDLER_RETRIES
+from shared.messaging.deadletters import DeadLetters, Rejected
+from shared.messaging.kafka_clients import Record
 from shared.messaging.offsets import AppliedOffsets, CommitOnRevoke, commit
+from shared.runtime.lifecycle import Stop
+from shared.runtime.metrics import BATCH_SECONDS, CONSUMER_LAG, EVENTS_IGNORED, EVENTS_PROCESSED, HANDLER_RETRIES
 from shared.store.projection import Context, Projection, write_batch
 
 log = logging.getLogger(__name__)
 TRANSIENT = (AutoReconnect, ConnectionFailure, NetworkTimeout)
+POLL_MS = 500  # the longest a poll waits for records, so `stop()` is seen at least this often
 
 
-def decode(record, projection: Projection) -> CloudEvent | Rejected | None:
+def decode(record: Record, projection: Projection) -> CloudEvent | Rejected | None:
     """The record as a current-version event at the record's position, a Rejected (for the DLQ), or None (not ours)."""
     for name, value in record.headers or ():
         if name == "ce_type" and not projection.handles(value.decode(errors="replace")):
@@ -51,17 +56,29 @@ def decode(record, projection: Projection) -> CloudEvent | Rejected | None:
         return Rejected(record, "contract", str(error))
 
 
+class Applier(Protocol):
+    """What :func:`run` hands each polled batch to: a :class:`BatchApplier` (or something wrapping one)."""
+
+    def apply(self, records: list[Record]) -> int:
+        """Apply the records (dead-lettering those that cannot be); return how many were applied."""
+        ...
+
+
+Accepted = list[tuple[Record, CloudEvent]]  # each record with its decoded event
+
+
 class BatchApplier:
     """Applies a batch of records to a projection; retries, dead-letters, never drops."""
+    retries = 3         # failed attempts of a batch before its events are tried one by one
+    backoff = 0.2       # seconds before the first retry, doubled each time ...
+    max_backoff = 30.0  # ... up to this
 
-    def __init__(self, projection: Projection, ctx: Context, dead_letters: DeadLetters,
-                 retries: int = 3, backoff: float = 0.2, max_backoff: float = 30.0):
+    def __init__(self, projection: Projection, ctx: Context, dead_letters: DeadLetters):
         self.projection, self.ctx, self.dead_letters = projection, ctx, dead_letters
-        self.retries, self.backoff, self.max_backoff = retries, backoff, max_backoff
 
-    def apply(self, records: list) -> int:
+    def apply(self, records: list[Record]) -> int:
         """Apply the records' events; return how many were applied (not dead-lettered)."""
-        accepted: list[tuple[object, CloudEvent]] = []
+        accepted: Accepted = []
         ignored = 0
         for record in records:
             decoded = decode(record, self.projection)
@@ -83,13 +100,12 @@ class BatchApplier:
         if ignored:
             EVENTS_IGNORED.labels(self.projection.name).inc(ignored)
 
-    def _write(self, accepted: list[tuple[object, CloudEvent]]) -> None:
-        handlers = self.projection.handlers
-        self.projection.prepare(self.ctx, [event for _, event in accepted])
-        changes = [(event, change) for _, event in accepted for change in handlers[event.type](event, self.ctx)]
-        write_batch(self.ctx, changes)
+    def _write(self, accepted: Accepted) -> None:
+        events = [event for _, event in accepted]
+        self.projection.prepare(self.ctx, events)
+        write_batch(self.ctx, self.projection.changes(events, self.ctx))
 
-    def _apply_with_retries(self, accepted) -> list[CloudEvent]:
+    def _apply_with_retries(self, accepted: Accepted) -> list[CloudEvent]:
         attempt = 0
         while True:
             try:
@@ -103,7 +119,7 @@ class BatchApplier:
                 self._wait(attempt, error)
             attempt += 1
 
-    def _one_by_one(self, accepted) -> list[CloudEvent]:
+    def _one_by_one(self, accepted: Accepted) -> list[CloudEvent]:
         """Apply each event alone; the ones that still fail go to the dead-letter topic."""
         applied = []
         for record, event in accepted:
@@ -114,7 +130,7 @@ class BatchApplier:
                 self.dead_letters.send(Rejected(record, "handler", f"{type(error).__name__}: {error}"))
         return applied
 
-    def _write_waiting_for_store(self, accepted) -> None:
+    def _write_waiting_for_store(self, accepted: Accepted) -> None:
         attempt = 0
         while True:
             try:
@@ -131,13 +147,13 @@ class BatchApplier:
         time.sleep(delay)
 
 
-def run(projection: Projection, consumer, applier: BatchApplier, stop, topics: list[str], poll_ms: int = 500) -> None:
+def run(projection: Projection, consumer: KafkaConsumer, applier: Applier, stop: Stop, topics: list[str]) -> None:
     """Consume the (physical) topics until `stop()` is true, then commit and close."""
     applied = AppliedOffsets()
     consumer.subscribe(topics, listener=CommitOnRevoke(consumer, applied))
     try:
         while not stop():
-            batches = consumer.poll(timeout_ms=poll_ms)
+            batches = consumer.poll(timeout_ms=POLL_MS)
             if batches:
                 applier.apply([record for partition_records in batches.values() for record in partition_records])
                 applied.add(batches)
@@ -147,7 +163,7 @@ def run(projection: Projection, consumer, applier: BatchApplier, stop, topics: l
         consumer.close(autocommit=False)
 
 
-def report_lag(consumer, group: str) -> None:
+def report_lag(consumer: KafkaConsumer, group: str) -> None:
     for tp in consumer.assignment():
         end, position = consumer.highwater(tp), consumer.position(tp)
         if end is not None and position is not None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from shared.messaging.topics import dead_letter_topic
-from shared.messaging.kafka_clients import acknowledged
+from kafka import KafkaProducer
+
+from shared.messaging.kafka_clients import Record, acknowledged
 from shared.runtime.metrics import EVENTS_FAILED
 
 log = logging.getLogger(__name__)
@@ -24,16 +25,17 @@ REASONS = {
 
 @dataclass
 class Rejected:
-    record: object
+    record: Record
     reason: str   # one of REASONS
     error: str
 
 
 class DeadLetters:
-    def __init__(self, producer, group_id: str, topic: str | None = None):
-        self.producer, self.group_id = producer, group_id
-        self.topic = topic or dead_letter_topic(group_id)
-        self._pending: list = []
+    """Sends a group's rejected records to its dead-letter `topic` (physical name)."""
+
+    def __init__(self, producer: KafkaProducer, group_id: str, topic: str):
+        self.producer, self.group_id, self.topic = producer, group_id, topic
+        self._pending: list = []  # the sends' futures, until flush
 
     def send(self, rejected: Rejected) -> None:
         record = rejected.record

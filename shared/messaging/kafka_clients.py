@@ -1,13 +1,38 @@
 """Factories for kafka-python clients with the platform's settings."""
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaTimeoutError
 
 from shared.runtime.config import Settings
+from shared.runtime.lifecycle import Stop, never
 
 
-def producer(settings: Settings, **overrides) -> KafkaProducer:
+class Record(Protocol):
+    """What the consumer runtime reads of a consumed record (kafka-python's ConsumerRecord, a test's own)."""
+
+    @property
+    def topic(self) -> str: ...
+
+    @property
+    def partition(self) -> int: ...
+
+    @property
+    def offset(self) -> int: ...
+
+    @property
+    def key(self) -> bytes | None: ...
+
+    @property
+    def value(self) -> bytes: ...
+
+    @property
+    def headers(self) -> list[tuple[str, bytes]]: ...
+
+
+def producer(settings: Settings, **overrides: Any) -> KafkaProducer:
     """Idempotent producer (acks=all): a retried send is written once, in order."""
     options = dict(bootstrap_servers=settings.kafka_bootstrap_servers, client_id=f"{settings.service}-producer",
                    acks="all", enable_idempotence=True, linger_ms=5, max_block_ms=10_000,
@@ -15,7 +40,7 @@ def producer(settings: Settings, **overrides) -> KafkaProducer:
     return KafkaProducer(**{**options, **overrides})
 
 
-def consumer(settings: Settings, group_id: str | None, **overrides) -> KafkaConsumer:
+def consumer(settings: Settings, group_id: str | None, **overrides: Any) -> KafkaConsumer:
     """A consumer with manual commits; offsets are committed by the runtime after the writes."""
     options = dict(bootstrap_servers=settings.kafka_bootstrap_servers, group_id=group_id,
                    client_id=f"{settings.service}-{group_id or 'replay'}", enable_auto_commit=False,
@@ -24,7 +49,7 @@ def consumer(settings: Settings, group_id: str | None, **overrides) -> KafkaCons
     return KafkaConsumer(**{**options, **overrides})
 
 
-def acknowledged(producer: KafkaProducer, futures: list, stop=lambda: False) -> bool:
+def acknowledged(producer: KafkaProducer, futures: list, stop: Stop = never) -> bool:
     """Wait until the broker acknowledged every send (True) or `stop()` (False).
 
     Raises the error of a send the broker refused or that timed out

@@ -10,9 +10,12 @@ revokes the partitions, so committing positions there would lose that batch.
 from __future__ import annotations
 
 import logging
+from typing import Collection
 
-from kafka import AsyncConsumerRebalanceListener, OffsetAndMetadata
+from kafka import AsyncConsumerRebalanceListener, KafkaConsumer, OffsetAndMetadata, TopicPartition
 from kafka.errors import CommitFailedError, KafkaError, RebalanceInProgressError
+
+from shared.messaging.kafka_clients import Record
 
 log = logging.getLogger(__name__)
 
@@ -20,22 +23,22 @@ log = logging.getLogger(__name__)
 class AppliedOffsets:
     """Next offset to read per partition, for records applied but not committed yet."""
 
-    def __init__(self):
-        self._pending: dict = {}
+    def __init__(self) -> None:
+        self._pending: dict[TopicPartition, OffsetAndMetadata] = {}
 
-    def add(self, batches: dict) -> None:
+    def add(self, batches: dict[TopicPartition, list[Record]]) -> None:
         """Record that the polled batches ({TopicPartition: [records]}) were applied."""
         for partition, records in batches.items():
             if records:
                 self._pending[partition] = OffsetAndMetadata(records[-1].offset + 1, "", -1)
 
-    def take(self, partitions=None) -> dict:
+    def take(self, partitions: Collection[TopicPartition] | None = None) -> dict[TopicPartition, OffsetAndMetadata]:
         """Remove and return the pending offsets, of all partitions or of the ones given."""
         chosen = [tp for tp in self._pending if partitions is None or tp in partitions]
         return {tp: self._pending.pop(tp) for tp in chosen}
 
 
-def commit(consumer, applied: AppliedOffsets) -> None:
+def commit(consumer: KafkaConsumer, applied: AppliedOffsets) -> None:
     """Commit the applied offsets; after a rebalance the records will be redelivered (and ignored)."""
     offsets = applied.take()
     if not offsets:
@@ -54,10 +57,10 @@ class CommitOnRevoke(AsyncConsumerRebalanceListener):
     ``commit()`` is refused; this awaits the coroutine that ``commit()`` runs.
     """
 
-    def __init__(self, consumer, applied: AppliedOffsets):
+    def __init__(self, consumer: KafkaConsumer, applied: AppliedOffsets) -> None:
         self.consumer, self.applied = consumer, applied
 
-    async def on_partitions_revoked(self, revoked):
+    async def on_partitions_revoked(self, revoked: Collection[TopicPartition]) -> None:
         offsets = self.applied.take(revoked)
         if not offsets:
             return
@@ -68,5 +71,5 @@ class CommitOnRevoke(AsyncConsumerRebalanceListener):
             log.warning("commit on revoke failed; those records will be redelivered and ignored",
                         extra={"error": type(error).__name__})
 
-    async def on_partitions_assigned(self, assigned):
+    async def on_partitions_assigned(self, assigned: Collection[TopicPartition]) -> None:
         pass

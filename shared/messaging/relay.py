@@ -11,21 +11,26 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Protocol
+from typing import Callable, Protocol
 
+from kafka import KafkaProducer
 from kafka.errors import KafkaError
 from pymongo.errors import PyMongoError
 
 from shared.contract import envelope
-from shared.contract.registry import event_type
-from shared.messaging.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS
-from shared.messaging.kafka_clients import acknowledged
-from shared.runtime.metrics import OUTBOX_BACKLOG, RELAYED, RELAY_ERRORS
+from shared.contract.envelope import CloudEvent
 from shared.contract.redaction import partner_view
+from shared.contract.registry import event_type
+from shared.messaging.kafka_clients import acknowledged
+from shared.messaging.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS
+from shared.runtime.lifecycle import Stop, never
+from shared.runtime.metrics import OUTBOX_BACKLOG, RELAYED, RELAY_ERRORS
 
 log = logging.getLogger(__name__)
 PARTNER_TOPICS = {GOALS_EVENTS: GOALS_PARTNER_EVENTS}
 STRUCTURED = b"application/cloudevents+json; charset=UTF-8"  # CloudEvents Kafka binding, structured mode
+BATCH = 500         # commits per round
+IDLE_SLEEP = 0.05   # seconds between rounds that found nothing (an idle poll reads nothing: module docstring)
 
 
 class Outbox(Protocol):
@@ -35,19 +40,24 @@ class Outbox(Protocol):
     oldest first and a stream's commits keep their order.
     """
 
-    def unpublished(self, limit: int = 500) -> list[dict]: ...
+    def unpublished(self, limit: int = 500) -> list[dict]:
+        """At most `limit` commits not marked published, oldest first."""
+        ...
 
-    def count_unpublished(self) -> int: ...
+    def count_unpublished(self) -> int:
+        """How many commits are not marked published (the relay's backlog)."""
+        ...
 
-    def mark_published(self, commit_ids: list[str]) -> None: ...
+    def mark_published(self, commit_ids: list[str]) -> None:
+        """Mark the commits published: the broker acknowledged all their events."""
+        ...
 
 
-def _never() -> bool:
-    return False
+TopicName = Callable[[str], str]  # logical -> physical topic name (Settings.topic)
 
 
-def send_event(producer, event, topic_name=lambda name: name) -> list:
-    """Send the event to its topic (and its partner view to the partner topic)."""
+def send_event(producer: KafkaProducer, event: CloudEvent, topic_name: TopicName) -> list:
+    """Send the event to its topic (and its partner view to the partner topic); the sends' futures."""
     topic = event_type(event.type).topic
     headers = [("content-type", STRUCTURED), ("ce_type", event.type.encode()), ("ce_id", event.id.encode())]
     key = event.partitionkey.encode()
@@ -58,10 +68,10 @@ def send_event(producer, event, topic_name=lambda name: name) -> list:
     return futures
 
 
-def relay_once(store: Outbox, producer, topic_name=lambda name: name, batch: int = 500, stop=_never) -> int:
-    """Publish one batch of unpublished commits; return how many events were published."""
-    commits = store.unpublished(batch)
-    OUTBOX_BACKLOG.set(len(commits) if len(commits) < batch else store.count_unpublished())
+def relay_once(store: Outbox, producer: KafkaProducer, topic_name: TopicName, stop: Stop = never) -> int:
+    """Publish one batch of unpublished commits (BATCH at most); return how many events were published."""
+    commits = store.unpublished(BATCH)
+    OUTBOX_BACKLOG.set(len(commits) if len(commits) < BATCH else store.count_unpublished())
     if not commits:
         return 0
     futures: list = []
@@ -81,13 +91,13 @@ def relay_once(store: Outbox, producer, topic_name=lambda name: name, batch: int
     return count
 
 
-def run(store: Outbox, producer, stop, topic_name=lambda name: name, idle_sleep: float = 0.05) -> None:
+def run(store: Outbox, producer: KafkaProducer, stop: Stop, topic_name: TopicName) -> None:
     """Relay until `stop()` is true; Kafka and store outages are waited out with backoff."""
     backoff = 0.5
     while not stop():
         try:
             if relay_once(store, producer, topic_name, stop=stop) == 0:
-                _sleep(idle_sleep, stop)
+                _sleep(IDLE_SLEEP, stop)
             backoff = 0.5
         except (KafkaError, PyMongoError) as error:
             RELAY_ERRORS.inc()
@@ -97,7 +107,7 @@ def run(store: Outbox, producer, stop, topic_name=lambda name: name, idle_sleep:
             backoff = min(backoff * 2, 10)
 
 
-def _sleep(seconds: float, stop) -> None:
+def _sleep(seconds: float, stop: Stop) -> None:
     deadline = time.monotonic() + seconds
     while not stop() and time.monotonic() < deadline:
         time.sleep(min(0.1, seconds))

@@ -24,17 +24,22 @@ from __future__ import annotations
 import contextlib
 
 import sys
-from typing import Callable
+from typing import Callable, Iterator
 
-from kafka import TopicPartition
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import KafkaAdminClient
+from pymongo.database import Database
 
 from shared.messaging import kafka_clients
+from shared.messaging.consumer import Applier
+from shared.runtime import jsonlog
 from shared.runtime.config import Settings
-from shared.store.projection import Projection
 from shared.runtime.worker import build_applier
+from shared.store import mongo
+from shared.store.projection import Projection
 
 REBUILD_SUFFIX = "__rebuild"
+Progress = Callable[[int, int], None]  # (records done, records in all)
 
 
 class LiveConsumerRunning(RuntimeError):
@@ -51,11 +56,12 @@ def require_stopped_worker(settings: Settings, group: str) -> None:
         raise LiveConsumerRunning(f"consumer group {group!r} has {len(members)} member(s): stop its worker first")
 
 
-def _partitions(consumer, topics) -> list[TopicPartition]:
+def _partitions(consumer: KafkaConsumer, topics: list[str]) -> list[TopicPartition]:
     return [TopicPartition(topic, p) for topic in topics for p in sorted(consumer.partitions_for_topic(topic) or [])]
 
 
-def _consume_until(consumer, applier, targets: dict, progress: Callable[[int, int], None]) -> int:
+def _consume_until(consumer: KafkaConsumer, applier: Applier, targets: dict[TopicPartition, int],
+                   progress: Progress) -> int:
     total = sum(targets[tp] - consumer.position(tp) for tp in targets)
     done = 0
     while any(consumer.position(tp) < end for tp, end in targets.items()):
@@ -76,7 +82,8 @@ def print_progress(done: int, total: int) -> None:
 
 
 @contextlib.contextmanager
-def _from_the_start(projection: Projection, settings: Settings):
+def _from_the_start(projection: Projection, settings: Settings
+                    ) -> Iterator[tuple[KafkaConsumer, KafkaProducer, list[TopicPartition]]]:
     """A group-less consumer at offset 0 of every partition of the projection's topics, and a producer."""
     producer = kafka_clients.producer(settings)
     consumer = kafka_clients.consumer(settings, group_id=None)
@@ -90,14 +97,14 @@ def _from_the_start(projection: Projection, settings: Settings):
         producer.close()
 
 
-def replay_into(projection: Projection, settings: Settings, db, progress=print_progress) -> int:
+def replay_into(projection: Projection, settings: Settings, db: Database, progress: Progress = print_progress) -> int:
     """Apply every event up to the current end of the projection's topics into `db`; the records read."""
     with _from_the_start(projection, settings) as (consumer, producer, partitions):
         applier = build_applier(projection, settings, db, producer, replaying=True)
         return _consume_until(consumer, applier, consumer.end_offsets(partitions), progress)
 
 
-def rebuild(projection: Projection, settings: Settings, db, progress=print_progress) -> int:
+def rebuild(projection: Projection, settings: Settings, db: Database, progress: Progress = print_progress) -> int:
     """Rebuild the projection's collections in `db`; return the number of records read."""
     require_stopped_worker(settings, settings.topic(projection.name))
     names = {name: name + REBUILD_SUFFIX for name in projection.collections}
@@ -113,7 +120,7 @@ def rebuild(projection: Projection, settings: Settings, db, progress=print_progr
         return read
 
 
-def swap(db, names: dict[str, str]) -> None:
+def swap(db: Database, names: dict[str, str]) -> None:
     """Put each rebuilt collection in place of the live one (an empty one when no event reached it)."""
     existing = set(db.list_collection_names())
     for live, rebuilt in names.items():
@@ -124,8 +131,6 @@ def swap(db, names: dict[str, str]) -> None:
 
 def main(projection: Projection, settings: Settings) -> int:
     """The body of a service's rebuild command (e.g. ``python -m services.reports.rebuild``); the exit code."""
-    from shared.runtime import jsonlog
-    from shared.store import mongo
     jsonlog.configure(settings.log_level)
     try:
         read = rebuild(projection, settings, mongo.database(settings))

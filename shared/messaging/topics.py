@@ -35,7 +35,8 @@ def ensure_topics(settings: Settings, names: tuple[str, ...] = EVENT_TOPICS, par
     admin = _admin(settings, time.monotonic() + wait_seconds)
     try:
         physical = [settings.topic(name) for name in names]
-        missing = [name for name in physical if name not in set(admin.list_topics())]
+        existing = set(admin.list_topics())
+        missing = [name for name in physical if name not in existing]
         created = _create(admin, missing, partitions or settings.topic_partitions, settings.replication_factor)
         if created:
             log.info("topics created", extra={"topics": created})

@@ -3,16 +3,19 @@ from __future__ import annotations
 
 import signal
 import threading
+from typing import Callable
+
+Stop = Callable[[], bool]  # the stop condition a loop polls: a StopFlag, `never`, a test's own
 
 
 class StopFlag:
-    def __init__(self):
+    def __init__(self) -> None:
         self._event = threading.Event()
 
     def __call__(self) -> bool:
         return self._event.is_set()
 
-    def set(self, *_args) -> None:
+    def set(self, *_signal: object) -> None:
         self._event.set()
 
     def wait(self, seconds: float) -> bool:

@@ -1,6 +1,8 @@
 """Prometheus metrics of the workers (served on METRICS_PORT) and the APIs (/metrics)."""
 from __future__ import annotations
 
+from wsgiref.simple_server import WSGIServer
+
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
 EVENTS_PROCESSED = Counter("events_processed_total", "Events applied by a consumer", ["group", "type"])
@@ -14,9 +16,9 @@ RELAY_ERRORS = Counter("relay_errors_total", "Relay rounds that failed and were 
 OUTBOX_BACKLOG = Gauge("outbox_unpublished_commits", "Stored commits not yet published to Kafka (the relay's lag)")
 
 
-def serve(port: int, addr: str = "0.0.0.0"):
-    """Expose /metrics on the port (0 disables it); returns the server (``.shutdown()`` stops it) or None."""
+def serve(port: int) -> WSGIServer | None:
+    """Expose /metrics on the port, on every interface (0 disables it); the server (``.shutdown()`` stops it)."""
     if port:
-        server, _thread = start_http_server(port, addr)
+        server, _thread = start_http_server(port)
         return server
     return None

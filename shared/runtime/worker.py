@@ -3,23 +3,27 @@ from __future__ import annotations
 
 import logging
 
+from kafka import KafkaProducer
+from pymongo.database import Database
+
 from shared.messaging import consumer, kafka_clients
-
-from shared.runtime import jsonlog, metrics
-
-from shared.store import mongo
-from shared.runtime.config import Settings
+from shared.messaging.deadletters import DeadLetters
 from shared.messaging.topics import EVENT_TOPICS, dead_letter_topic, ensure_topics
+from shared.runtime import jsonlog, metrics
+from shared.runtime.config import Settings
 from shared.runtime.lifecycle import stop_on_signals
+from shared.store import mongo
 from shared.store.projection import Context, Projection
 
 log = logging.getLogger(__name__)
 
 
-def build_applier(projection: Projection, settings: Settings, db, producer, replaying=False, names=None):
+def build_applier(projection: Projection, settings: Settings, db: Database, producer: KafkaProducer,
+                  replaying: bool = False, names: dict[str, str] | None = None) -> consumer.BatchApplier:
+    """The projection's applier writing into `db` (`names`: logical -> physical collections, for a rebuild)."""
     ctx = Context(db=db, replaying=replaying, names=names or {})
     projection.setup(ctx)
-    dead_letters = consumer.DeadLetters(producer, projection.name, settings.topic(dead_letter_topic(projection.name)))
+    dead_letters = DeadLetters(producer, projection.name, settings.topic(dead_letter_topic(projection.name)))
     return consumer.BatchApplier(projection, ctx, dead_letters)
 
 

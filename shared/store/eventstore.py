@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from pymongo import ASCENDING, IndexModel
+from pymongo.cursor import Cursor
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
@@ -66,7 +67,7 @@ class EventStore:
         cursor = self.commits.find({"stream_id": stream_id}, {"events": 1}).sort("first_version", ASCENDING)
         return [envelope.from_dict(raw) for commit in cursor for raw in commit["events"]]
 
-    def first_commits(self):
+    def first_commits(self) -> Cursor:
         """The first commit of every stream (`stream_id`, `clinic_id`, `events`), for rebuilding derived data."""
         return self.commits.find({"first_version": 1}, {"stream_id": 1, "clinic_id": 1, "events": 1})
 

@@ -10,17 +10,19 @@ from pymongo.database import Database
 from shared.store import queryshapes
 from shared.runtime.config import Settings
 
+TIMEOUT_MS = 5000
 
-def connect(settings: Settings, timeout_ms: int = 5000) -> MongoClient:
+
+def connect(settings: Settings) -> MongoClient:
     """A client that does not connect until first used (nothing connects at import).
 
-    An unreachable store fails within `timeout_ms` (server selection and connect), so
+    An unreachable store fails within TIMEOUT_MS (server selection and connect), so
     callers see an error they retry or answer 503 for; commands themselves have no
     client-side time limit (MongoDB's default), since rebuilds and verifications run long.
     """
     if os.environ.get(queryshapes.ENV):  # the tests' index check records the queries' shapes
         queryshapes.install()
-    return MongoClient(settings.mongodb_uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms,
+    return MongoClient(settings.mongodb_uri, serverSelectionTimeoutMS=TIMEOUT_MS, connectTimeoutMS=TIMEOUT_MS,
                        retryWrites=False, tz_aware=True, connect=False)
 
 

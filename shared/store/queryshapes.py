@@ -12,8 +12,8 @@ collections count as ``<name>``.
 
 Set ``MONGODB_QUERY_SHAPES_DIR`` and every client made by shared.store.mongo records
 into ``<dir>/<pid>.jsonl`` (the test suite sets it, so the services it starts
-as processes record too); :func:`undeclared` compares shapes with the
-declarations of shared.store.indexes.
+as processes record too); the test suite compares them with the declarations of
+shared.store.indexes (tests/index_check.py reads the files).
 """
 from __future__ import annotations
 
@@ -22,21 +22,23 @@ import os
 import sys
 import threading
 from pathlib import Path
+from types import FrameType
+from typing import Any, Mapping
 
 from pymongo import monitoring
 
-from shared.store.indexes import Indexes, Query
+from shared.store.indexes import Query
 
 ENV = "MONGODB_QUERY_SHAPES_DIR"
 GUARD = "applied."
 REBUILT = "__rebuild"
 EQUALITY_OPERATORS = frozenset({"$eq", "$in"})
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository: shared/store/queryshapes.py is two folders down
 CODE = tuple(str(ROOT / part) + os.sep for part in ("services", "shared"))
 PROJECT = CODE + tuple(str(ROOT / part) + os.sep for part in ("tests", "bench", "deploy", "tools"))
 
 
-def shapes_of(command_name: str, command: dict) -> list[Query]:
+def shapes_of(command_name: str, command: Mapping[str, Any]) -> list[Query]:
     """The query shapes of one command (none for commands that do not query)."""
     name = command_name.lower()
     collection = command.get(command_name)
@@ -68,7 +70,7 @@ def _opening_match(pipeline: list) -> tuple[dict, dict | None]:
     return match, after.get("$sort") if isinstance(after, dict) else None
 
 
-def _sort(sort) -> tuple[tuple[str, int], ...]:
+def _sort(sort: dict | None) -> tuple[tuple[str, int], ...]:
     return tuple((field, int(direction)) for field, direction in (sort or {}).items()
                  if isinstance(direction, (int, float)))
 
@@ -95,13 +97,13 @@ def _branches(filter_: dict) -> list[tuple[set, set]]:
     return branches
 
 
-def _is_operator(value) -> bool:
+def _is_operator(value: object) -> bool:
     return isinstance(value, dict) and bool(value) and all(str(key).startswith("$") for key in value)
 
 
 def from_code() -> bool:
     """Whether the innermost frame of this project's files on the stack is product code."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
         if filename.startswith(PROJECT) and filename != __file__:
@@ -113,10 +115,11 @@ def from_code() -> bool:
 class ShapeRecorder(monitoring.CommandListener):
     """Records the shapes of the product code's queries (and appends new ones to a file, if given)."""
 
-    def __init__(self, directory: str | None = None):
-        self.directory, self.shapes, self._lock = directory, set(), threading.Lock()
+    def __init__(self, directory: str | None = None) -> None:
+        self.directory, self._lock = directory, threading.Lock()
+        self.shapes: set[Query] = set()
 
-    def started(self, event):
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
         found = shapes_of(event.command_name, event.command)
         if not found or not from_code():
             return
@@ -127,10 +130,10 @@ class ShapeRecorder(monitoring.CommandListener):
                 with open(Path(self.directory) / f"{os.getpid()}.jsonl", "a", encoding="utf-8") as out:
                     out.writelines(json.dumps(_as_json(shape)) + "\n" for shape in new)
 
-    def succeeded(self, event):
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         pass
 
-    def failed(self, event):
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
         pass
 
 
@@ -148,28 +151,3 @@ def install(directory: str | None = None) -> ShapeRecorder:
 def _as_json(shape: Query) -> dict:
     return {"collection": shape.collection, "equal": sorted(shape.equal), "range": sorted(shape.range),
             "sort": [list(key) for key in shape.sort]}
-
-
-def read(directory: str) -> set[Query]:
-    """Every shape recorded into the directory's files."""
-    found = set()
-    for path in Path(directory).glob("*.jsonl"):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            raw = json.loads(line)
-            found.add(Query.of(raw["collection"], raw["equal"], raw["range"], [tuple(key) for key in raw["sort"]]))
-    return found
-
-
-def undeclared(shapes, declared: Indexes) -> list[str]:
-    """One line per shape that is neither on `_id`, nor declared and served by a declared index."""
-    listed = {(q.collection, q.equal, q.range, q.sort): q for q in declared.queries}
-    problems = []
-    for shape in sorted(shapes, key=Query.describe):
-        entry = listed.get((shape.collection, shape.equal, shape.range, shape.sort))
-        if shape.by_id:
-            continue
-        if entry is None:
-            problems.append(f"{shape.describe()}: not declared")
-        elif entry.scan is None and declared.serving(entry) is None:
-            problems.append(f"{shape.describe()}: no declared index serves it")
-    return problems

@@ -6,8 +6,9 @@ import threading
 from typing import Callable
 
 import flask_swagger_ui
-from flask import Flask, send_from_directory
+from flask import Flask, Response, send_from_directory
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
 from shared.runtime import jsonlog
@@ -22,7 +23,8 @@ SWAGGER_DIST = flask_swagger_ui.__path__[0] + "/dist"
 log = logging.getLogger(__name__)
 
 
-def create_service_app(settings: Settings, title: str, description: str, db=None, config: dict | None = None):
+def create_service_app(settings: Settings, title: str, description: str, db: Database | None = None,
+                       config: dict | None = None) -> tuple[Flask, PlatformApi]:
     """Return (app, api). `db` is the service's database; tests pass their own."""
     jsonlog.configure(settings.log_level)
     app = Flask(settings.service)
@@ -47,21 +49,21 @@ def create_service_app(settings: Settings, title: str, description: str, db=None
     app.register_blueprint(health_blueprint())
 
     @app.get("/docs/assets/<path:filename>")
-    def swagger_assets(filename):
+    def swagger_assets(filename: str) -> Response:
         return send_from_directory(SWAGGER_DIST, filename)
 
     @app.get("/metrics")
-    def metrics():
+    def metrics() -> tuple[bytes, int, dict[str, str]]:
         return generate_latest(), 200, {"Content-Type": CONTENT_TYPE_LATEST}
 
     return app, api
 
 
-def service_db(app):
+def service_db(app: Flask) -> Database:
     return app.extensions["db"]
 
 
-def on_first_request(app, *steps: Callable[[], None]) -> None:
+def on_first_request(app: Flask, *steps: Callable[[], None]) -> None:
     """Run `steps` (e.g. ensuring indexes) before the first request, and again until they succeed.
 
     Nothing connects while the app is built; a store that is not up yet only
@@ -70,7 +72,7 @@ def on_first_request(app, *steps: Callable[[], None]) -> None:
     done = threading.Event()
 
     @app.before_request
-    def run_first_request_steps():
+    def run_first_request_steps() -> None:
         if done.is_set():
             return
         try:

@@ -8,15 +8,17 @@ from __future__ import annotations
 import functools
 import time
 from dataclasses import dataclass
+from typing import Any, Callable, NoReturn, TypeVar, cast
 
 import jwt
 from flask import current_app, g, request
-from flask_smorest import abort
+from webargs.flaskparser import abort  # what flask_smorest.abort is, with its types
 
 ROLES = ("clinician", "clinic_admin", "partner")
 STAFF = ("clinician", "clinic_admin")
-BEARER = {"bearerAuth": []}
+BEARER: dict[str, list[str]] = {"bearerAuth": []}
 SECURITY_SCHEME = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ def decode_token(secret: str, token: str) -> Principal:
     return Principal(claims["sub"], clinic, role)
 
 
-def _unauthorized(message: str):
+def _unauthorized(message: str) -> NoReturn:
     abort(401, message=message, headers={"WWW-Authenticate": 'Bearer realm="therapy-goals"'})
 
 
@@ -56,17 +58,17 @@ def authenticate() -> Principal:
         _unauthorized("The bearer token is invalid or expired")
 
 
-def requires(*roles: str):
+def requires(*roles: str) -> Callable[[View], View]:
     """View decorator: authenticate, check the role, and set `g.principal`."""
-    def decorate(view):
+    def decorate(view: View) -> View:
         @functools.wraps(view)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
             principal = authenticate()
             if principal.role not in roles:
                 abort(403, message=f"Role {principal.role!r} may not do this")
             g.principal = principal
             return view(*args, **kwargs)
-        return wrapper
+        return cast(View, wrapper)
     return decorate
 
 

@@ -11,10 +11,12 @@ becomes its answer here and only here: its kind names the status (STATUS_OF_KIND
 from __future__ import annotations
 
 import logging
+from typing import Any, NoReturn
 
 import marshmallow as ma
-from flask import jsonify
-from flask_smorest import Api, abort
+from flask import Flask, Response, jsonify
+from flask_smorest import Api
+from webargs.flaskparser import abort  # what flask_smorest.abort is, with its types
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 from shared.domain.errors import DomainError
@@ -31,7 +33,7 @@ class ErrorSchema(ma.Schema):
                             metadata={"description": "Messages per field path"})
 
 
-def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
+def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     """{"goals": {0: {"rating": [...]}}} -> {"goals[0].rating": [...]}."""
     if isinstance(messages, (list, tuple)) and all(isinstance(m, str) for m in messages):
         return {prefix or "body": list(messages)}
@@ -65,47 +67,50 @@ def field_errors(data: dict) -> dict[str, list[str]]:
 STATUS_OF_KIND = {"invalid": 422, "conflict": 409, "not-found": 404, "stale": 412}
 
 
-def reject(status: int, field: str, message: str, code: str | None = None):
+def reject(status: int, field: str, message: str, code: str | None = None) -> NoReturn:
     """Abort with the one error shape, naming the offending field."""
-    abort(status, message=message, errors={field: [message]}, **({"error_code": code} if code else {}))
+    abort(status, message=message, errors={field: [message]}, error_code=code)  # None: none in the answer
 
 
 class PlatformApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
-    def handle_http_exception(self, error: HTTPException):
-        data = getattr(error, "data", {}) or {}
-        payload = {"code": error.code, "status": error.name,
-                   "message": data.get("message") or error.description or error.name}
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        return self.error_response(error, getattr(error, "data", None) or {})  # flask-smorest's abort sets `data`
+
+    def error_response(self, error: HTTPException, data: dict) -> Response:
+        """The error as the one shape; `data` may hold the message, field errors, error code and headers."""
+        status = error.code or 500
+        payload: dict = {"code": status, "status": error.name,
+                         "message": data.get("message") or error.description or error.name}
         if data.get("error_code"):
             payload["error_code"] = data["error_code"]
         errors = field_errors(data)
         if errors:
             payload["errors"] = errors
-        if error.code == 422:
+        if status == 422:
             payload["message"] = data.get("message") or "Invalid input"
         response = jsonify(payload)
-        response.status_code = error.code
+        response.status_code = status
         for name, value in (data.get("headers") or {}).items():
             response.headers[name] = value
         return response
 
 
-def answer(api: PlatformApi, status: int, field: str, message: str, code: str):
+def answer(api: PlatformApi, status: int, field: str, message: str, code: str) -> Response:
     """The one error shape for `status`, naming `field`, outside an abort."""
-    error = default_exceptions[status]()
-    error.data = {"message": message, "errors": {field: [message]}, "error_code": code}
-    return api.handle_http_exception(error)
+    data = {"message": message, "errors": {field: [message]}, "error_code": code}
+    return api.error_response(default_exceptions[status](), data)
 
 
-def register_error_answers(app, api: PlatformApi) -> None:
+def register_error_answers(app: Flask, api: PlatformApi) -> None:
     """Refusals as their status; anything unexpected as a JSON 500 that reveals nothing."""
     @app.errorhandler(DomainError)
-    def refused(error: DomainError):
+    def refused(error: DomainError) -> Response:
         return answer(api, STATUS_OF_KIND[error.kind], error.field, error.answer, error.code)
 
     @app.errorhandler(Exception)
-    def unexpected(error):  # pragma: no cover - a safety net
+    def unexpected(error: Exception) -> Response:  # pragma: no cover - a safety net
         if isinstance(error, HTTPException):
             return api.handle_http_exception(error)
         log.exception("unexpected error")

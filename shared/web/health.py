@@ -3,22 +3,26 @@ from __future__ import annotations
 
 import socket
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify
+from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
+CONNECT_TIMEOUT = 1.0
 
-def kafka_reachable(bootstrap_servers: str, timeout: float = 1.0) -> bool:
+
+def kafka_reachable(bootstrap_servers: str) -> bool:
+    """Whether one of the brokers accepts a connection within CONNECT_TIMEOUT seconds."""
     for address in bootstrap_servers.split(","):
         host, _, port = address.strip().rpartition(":")
         try:
-            with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT):
                 return True
         except (OSError, ValueError):
             continue
     return False
 
 
-def store_reachable(db) -> bool:
+def store_reachable(db: Database) -> bool:
     try:
         db.client.admin.command("ping")
         return True
@@ -30,11 +34,11 @@ def blueprint() -> Blueprint:
     health = Blueprint("health", __name__)
 
     @health.get("/healthz")
-    def healthz():
+    def healthz() -> Response:
         return jsonify(status="ok")
 
     @health.get("/readyz")
-    def readyz():
+    def readyz() -> tuple[Response, int]:
         settings, db = current_app.config["SETTINGS"], current_app.extensions["db"]
         checks = {"kafka": kafka_reachable(settings.kafka_bootstrap_servers), "store": store_reachable(db)}
         failing = [name for name, ok in checks.items() if not ok]

@@ -6,6 +6,8 @@ unnoticed.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
@@ -23,11 +25,11 @@ class NoQuery(Schema):
         unknown = RAISE
 
 
-def query(blp: Blueprint, schema):
+def query(blp: Blueprint, schema: type[Schema] | Schema) -> Callable:
     """View decorator: query parameters by `schema`; unknown ones are refused (422 naming them)."""
     return blp.arguments(schema, location="query", unknown=RAISE)
 
 
-def no_query(blp: Blueprint):
+def no_query(blp: Blueprint) -> Callable:
     """View decorator: refuse any query parameter on an operation that takes none."""
     return blp.arguments(NoQuery, location="query", as_kwargs=True, unknown=RAISE)

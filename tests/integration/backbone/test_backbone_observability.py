@@ -9,12 +9,10 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from backbone_kit import applied_count, consuming, counting_projection
 
-from shared.messaging import kafka_clients
-
+from shared.messaging import kafka_clients, relay
 from shared.runtime import metrics
 from shared.messaging.topics import GOALS_EVENTS
 from shared.runtime.jsonlog import JsonFormatter
-from shared.messaging.relay import relay_once
 from tests.support import publish, wait_until
 
 pytestmark = pytest.mark.integration
@@ -25,7 +23,7 @@ def scrape():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = metrics.serve(port, addr="127.0.0.1")
+    server = metrics.serve(port)
     yield lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
     server.shutdown()
 
@@ -78,15 +76,16 @@ def caught_up(exposed: str, group: str) -> str | None:
     return exposed if len(lags) == 3 and all(line.endswith(" 0.0") for line in lags) else None
 
 
-def test_the_relay_exposes_its_backlog_and_published_counter(settings, store, events, scrape):
+def test_the_relay_exposes_its_backlog_and_published_counter(settings, store, events, scrape, monkeypatch):
+    monkeypatch.setattr(relay, "BATCH", 2)
     for c in range(3):
         store.append(f"goal-{c}", 0, [events.goal_created(f"client-{c}", f"goal-{c}")])
     producer = kafka_clients.producer(settings)
     before = scrape()
 
-    relay_once(store, producer, settings.topic, batch=2)
+    relay.relay_once(store, producer, settings.topic)
     during = scrape()
-    relay_once(store, producer, settings.topic, batch=2)
+    relay.relay_once(store, producer, settings.topic)
     producer.close()
 
     assert "outbox_unpublished_commits 1.0" in during

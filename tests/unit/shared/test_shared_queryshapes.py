@@ -4,7 +4,8 @@ from datetime import datetime, timezone
 from pymongo import IndexModel
 
 from shared.store.indexes import Query, declare
-from shared.store.queryshapes import shapes_of, undeclared
+from shared.store.queryshapes import shapes_of
+from tests.index_check import undeclared
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
