@@ -27,6 +27,7 @@ The rules of a field are its metadata, given by :func:`rules` (or its shorthands
 from __future__ import annotations
 
 import enum
+import typing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -67,10 +68,16 @@ def one_of(choices: tuple[str, ...], **kwargs):
     return rules(choices=choices, **kwargs)
 
 
+@typing.dataclass_transform(frozen_default=True, field_specifiers=(field, rules, identifier, personal, one_of))
+def event_data(cls):
+    """A frozen dataclass whose fields may be declared with `rules` and its shorthands (the type checker knows)."""
+    return dataclass(frozen=True)(cls)
+
+
 # --- parts of several events ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@event_data
 class Measure:
     name: str = personal()
     baseline: float
@@ -78,20 +85,20 @@ class Measure:
     unit: str | None
 
 
-@dataclass(frozen=True)
+@event_data
 class PlannedMilestone:
     milestone_id: str = identifier()
     title: str = personal()
     due_date: date | None
 
 
-@dataclass(frozen=True)
+@event_data
 class GoalRating:
     goal_id: str = identifier()
     rating: int | None = rules(range=(-2, 2))
 
 
-@dataclass(frozen=True)
+@event_data
 class SessionMeasures:
     phq9: int | None = rules(range=(0, 27))
     phq9_item9: int | None = rules(range=(0, 3))
@@ -101,7 +108,7 @@ class SessionMeasures:
 # --- goals-events ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@event_data
 class GoalCreatedV1:
     goal_id: str = identifier()
     client_id: str = identifier()
@@ -117,13 +124,13 @@ class GoalCreatedV1:
     milestones: tuple[PlannedMilestone, ...]
 
 
-@dataclass(frozen=True)
+@event_data
 class GoalCreated(GoalCreatedV1):
     gas_levels: dict[str, str] | None = rules(keys=v.GAS_KEYS, personal=True)
     practice_rrule: str | None = rules(length=(None, 500))
 
 
-@dataclass(frozen=True)
+@event_data
 class MilestoneAdded:
     goal_id: str = identifier()
     client_id: str = identifier()
@@ -132,7 +139,7 @@ class MilestoneAdded:
     due_date: date | None
 
 
-@dataclass(frozen=True)
+@event_data
 class MilestoneReached:
     goal_id: str = identifier()
     client_id: str = identifier()
@@ -140,7 +147,7 @@ class MilestoneReached:
     reached_at: datetime
 
 
-@dataclass(frozen=True)
+@event_data
 class GoalStatusChanged:
     goal_id: str = identifier()
     client_id: str = identifier()
@@ -149,7 +156,7 @@ class GoalStatusChanged:
     reason: str = one_of(v.STATUS_REASONS)
 
 
-@dataclass(frozen=True)
+@event_data
 class GoalRevised:
     """A merge patch of a goal: the fields named in `revised` are present with their new values, no others."""
     goal_id: str = identifier()
@@ -163,7 +170,7 @@ class GoalRevised:
     gas_levels: dict[str, str] | None | Absent = rules(keys=v.GAS_KEYS, personal=True, optional=True)
 
 
-@dataclass(frozen=True)
+@event_data
 class SessionLogged:
     session_id: str = identifier()
     client_id: str = identifier()
@@ -180,7 +187,7 @@ class SessionLogged:
 # --- reminders-events ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@event_data
 class ReminderSent:
     reminder_id: str = identifier()
     client_id: str = identifier()
@@ -193,6 +200,6 @@ class ReminderSent:
     attempts: int = rules(range=(1, None))
 
 
-@dataclass(frozen=True)
+@event_data
 class ReminderFailed(ReminderSent):
     error: str = rules(length=(None, 100))

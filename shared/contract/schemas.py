@@ -46,7 +46,7 @@ def _field(hint, rules, **options) -> fields.Field:
         values = {key: fields.String(required=True, metadata=_personal(rules)) for key in keys}
         return fields.Nested(type("KeyedData", (Schema,), values), **options)
     if dataclasses.is_dataclass(hint):
-        return fields.Nested(schema_of(hint), **options)
+        return fields.Nested(schema_of(typing.cast(type, hint)), **options)
     checks = [check for check in (_length(rules), _range(rules)) if check]
     if typing.get_origin(hint) is tuple:
         items = _field(typing.get_args(hint)[0], {"choices": rules["choices"]} if "choices" in rules else {})

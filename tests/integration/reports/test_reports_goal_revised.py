@@ -6,7 +6,7 @@ from services.reports.app import create_app
 from services.reports.projection import reports_projection
 from shared.web.auth import mint_token
 from tests.support import publish, running_projection
-from tests.unit.reports.reports_builders import Story, for_the_runtime, weeks
+from tests.unit.reports.reports_builders import Story, weeks
 
 pytestmark = pytest.mark.integration
 
@@ -19,7 +19,7 @@ RAISED = {**LEVELS, "1": "Rides to work twice a week", "2": "Rides to work three
 
 @pytest.fixture(scope="module")
 def projector(reports_settings, reports_db):
-    projection = for_the_runtime(reports_projection())
+    projection = reports_projection()
     with running_projection(projection, reports_settings, reports_db):
         yield projection
 

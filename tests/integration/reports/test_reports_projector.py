@@ -12,7 +12,7 @@ from services.reports.service import ReportsService
 from services.reports.store.documents import COLLECTIONS
 from shared.messaging.replay import rebuild
 from tests.support import publish, running_projection
-from tests.unit.reports.reports_builders import JAN, Story, for_the_runtime, weeks
+from tests.unit.reports.reports_builders import JAN, Story, weeks
 
 pytestmark = pytest.mark.integration
 
@@ -72,7 +72,7 @@ class Projector:
 
 @pytest.fixture(scope="module")
 def projector(reports_settings, reports_db):
-    projection = for_the_runtime(reports_projection())
+    projection = reports_projection()
     with contextlib.ExitStack() as running:
         running.enter_context(running_projection(projection, reports_settings, reports_db))
         publish(reports_settings, EVENTS)

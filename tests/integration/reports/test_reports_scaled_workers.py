@@ -14,7 +14,7 @@ from services.reports.projection import reports_projection
 from services.reports.rebuild import verify
 from services.reports.service import ReportsService
 from tests.support import publish, running_projection
-from tests.unit.reports.reports_builders import Story, for_the_runtime, weeks
+from tests.unit.reports.reports_builders import Story, weeks
 
 pytestmark = pytest.mark.integration
 
@@ -34,7 +34,7 @@ def busy_clinic() -> list:
 
 
 def test_two_workers_lose_no_session_of_a_shared_clinician_or_clinic(reports_settings, reports_db):
-    projection = for_the_runtime(reports_projection())
+    projection = reports_projection()
     with contextlib.ExitStack() as workers:
         for _ in range(2):
             workers.enter_context(running_projection(projection, reports_settings, reports_db))

@@ -8,8 +8,6 @@ own unless given) and the next offset of that partition, in the order built.
 """
 from __future__ import annotations
 
-import dataclasses
-import inspect
 import itertools
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta, timezone
@@ -109,19 +107,8 @@ def weeks(n: int, start: datetime = JAN) -> datetime:
 
 
 def changes(projection, event: CloudEvent, ctx: Context) -> list:
-    """The event's changes: its handler called by arity, `(event)` or `(event, ctx)`, as the runtime calls them."""
-    handler = projection.handlers[event.type]
-    return list(handler(event, ctx) if len(inspect.signature(handler).parameters) > 1 else handler(event))
-
-
-def for_the_runtime(projection):
-    """The projection with every handler taking `(event, ctx)`, for the consumer runtime as it is today.
-
-    Until shared.store.projection calls handlers by arity, the runtime passes the
-    context to every handler; the integration tests run the projection through it.
-    """
-    handlers = {kind: (lambda event, ctx: changes(projection, event, ctx)) for kind in projection.handlers}
-    return dataclasses.replace(projection, handlers=handlers)
+    """The event's changes, computed as the runtime computes them (handlers called by arity)."""
+    return [change for _event, change in projection.changes([event], ctx)]
 
 
 class _NothingStored:
