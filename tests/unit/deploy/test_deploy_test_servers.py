@@ -14,6 +14,7 @@ def test_servers_given_by_the_environment_are_used_and_nothing_is_started(monkey
 def test_the_native_launcher_is_used_when_nothing_is_given_and_no_docker_engine_answers(monkeypatch):
     monkeypatch.delenv("KAFKA_BOOTSTRAP_SERVERS", raising=False)
     monkeypatch.delenv("MONGODB_URI", raising=False)
+    monkeypatch.delenv("KEEP_TEST_INFRA", raising=False)  # the servers a session started are stopped after it
     monkeypatch.setattr(infra, "docker_engine_answers", lambda: False)
     started, stopped = [], []
     monkeypatch.setattr(infra.launcher, "up", lambda profile: started.append(profile.name) or {"KAFKA_BOOTSTRAP_SERVERS": "k", "MONGODB_URI": "m"})
