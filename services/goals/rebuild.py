@@ -11,6 +11,7 @@ the documents' shape, drop `goal_index` and `session_index` first.
 from __future__ import annotations
 
 import argparse
+import sys
 import logging
 
 from services.goals.indexes import DECLARED
@@ -45,13 +46,14 @@ def rebuild(db) -> int:
     return count
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     argparse.ArgumentParser(prog="python -m services.goals.rebuild", description=__doc__.splitlines()[0]
                             ).parse_args(argv)
     settings = GoalsSettings()
     jsonlog.configure(settings.log_level)
     log.info("read model rebuilt", extra={"streams": rebuild(mongo.database(settings))})
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
