@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PROFILE ?= dev
-BENCH_TIMEOUT ?= 3600
+BENCH_TIMEOUT ?= 7200
 
 .PHONY: up down test typecheck bench install infra browser token status clean
 
