@@ -13,7 +13,7 @@ topic prefix of its own), then for each size:
      (bench/growth_seed.py);
   2. waits until the reports and reminders projectors have consumed everything;
   3. times the store calls of each operation on their own (bench/growth_raw.py);
-  4. runs an open-loop load for BENCH_GROWTH_SECONDS (default 30): 50 commands/s
+  4. runs an open-loop load for BENCH_GROWTH_SECONDS (default 90): 50 commands/s
      (goals set, milestones reached, sessions logged), measuring every answer
      from its scheduled time, with one reader per kind of read beside it, and
      the freshness of every goal set: from its 201 to its first 200 from the
@@ -154,8 +154,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default=os.environ.get("BENCH_GROWTH_SIZES") or DEFAULT_SIZES,
                         help=f"goals at each step, increasing (default {DEFAULT_SIZES})")
-    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_GROWTH_SECONDS") or 30),
-                        help="length of the measured load at each size (default 30)")
+    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_GROWTH_SECONDS") or 90),
+                        help="length of the measured load at each size (default 90: a p99 of reads from about 340 samples)")
     parser.add_argument("--rate", type=float, default=50, help="commands per second (default 50)")
     parser.add_argument("--redraw", action="store_true", help="only print and draw again the last run's figures")
     args = parser.parse_args()
