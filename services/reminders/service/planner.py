@@ -70,7 +70,7 @@ class Planner:
             planning.plan_again_at(self.db, subject, plan.replan_at)
             SUBJECTS_PLANNED.labels(subject.kind, "planned").inc()
         except Exception:  # noqa: BLE001 - one bad subject must not stop the others; it is retried later
-            log.exception("planning failed", extra={"subject": subject.kind, "subject_id": subject.subject_id})
+            log.exception("planning failed", extra={"subject": subject.kind, "clinic_id": subject.clinic_id})  # no client id
             planning.plan_again_at(self.db, subject, now + RETRY_FAILED_PLAN)
             SUBJECTS_PLANNED.labels(subject.kind, "failed").inc()
 
