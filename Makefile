@@ -52,6 +52,7 @@ bench: install
 	DOCSTORE_HEAP=$${DOCSTORE_HEAP:-10g} python3 deploy/infra.py up --profile bench >/dev/null
 	set -a; eval "$$(python3 deploy/infra.py env --profile bench)"; set +a; \
 	  timeout $(BENCH_TIMEOUT) $(PY) -m bench.projector && timeout $(BENCH_TIMEOUT) $(PY) -m bench.goals_reached \
+	  && timeout $(BENCH_TIMEOUT) $(PY) -m bench.planner \
 	  && timeout $(BENCH_TIMEOUT) $(PY) -m bench.growth; status=$$?; \
 	  python3 deploy/infra.py down --profile bench; exit $$status
 

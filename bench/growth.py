@@ -11,7 +11,8 @@ topic prefix of its own), then for each size:
      three sessions: six events, stored as commits through the event store's
      code, listed as the API lists them, and published to Kafka
      (bench/growth_seed.py);
-  2. waits until the reports and reminders projectors have consumed everything;
+  2. waits until the reports and reminders projectors have consumed everything
+     and the reminders planner has planned every request they made;
   3. times the store calls of each operation on their own (bench/growth_raw.py);
   4. runs an open-loop load for BENCH_GROWTH_SECONDS (default 90): 50 commands/s
      (goals set, milestones reached, sessions logged), measuring every answer
@@ -49,6 +50,7 @@ from bench.growth_report import SizeResult, chart, load, ms, save, table, target
 from bench.growth_seed import MILESTONES_PER_GOAL, SESSIONS_PER_GOAL, seed
 from deploy.processes import Platform
 from services.reminders.projection import NAME as REMINDERS_PROJECTOR
+from services.reminders.store.documents import PLANNING_REQUESTS
 from services.reports.projection import NAME as REPORTS_PROJECTOR
 from shared.store import mongo
 from shared.web.auth import mint_token
@@ -90,19 +92,26 @@ def lag(settings: Settings, groups: dict[str, tuple[str, ...]]) -> int:
         admin.close()
 
 
-def wait_caught_up(settings: Settings, platform: Platform) -> float:
-    """Wait until the projectors have consumed every published event; the seconds waited."""
+def planning_backlog(settings: Settings) -> int:
+    """The reminders planner's requests not yet planned."""
+    return mongo.database(settings)[PLANNING_REQUESTS].estimated_document_count()
+
+
+def wait_caught_up(settings: dict[str, Settings], platform: Platform) -> float:
+    """Wait until the projectors have consumed every published event and the reminders planner has planned
+    every request they made (so no backlog runs beside the measurement); the seconds waited."""
     groups = {REPORTS_PROJECTOR: (GOALS_EVENTS, REMINDERS_EVENTS), REMINDERS_PROJECTOR: (GOALS_EVENTS,)}
     started = time.monotonic()
     last_report = started
-    while (behind := lag(settings, groups)) > 0:
+    while (behind := lag(settings["goals"], groups)) + (unplanned := planning_backlog(settings["reminders"])) > 0:
         if time.monotonic() - started > CATCH_UP_TIMEOUT_S:
-            raise SystemExit(f"the projectors are still {behind} records behind after {CATCH_UP_TIMEOUT_S}s")
+            raise SystemExit(f"still {behind} records behind and {unplanned} requests unplanned "
+                             f"after {CATCH_UP_TIMEOUT_S}s")
         dead = [name for name, alive in platform.status().items() if not alive]
         if dead:
             raise SystemExit(f"processes exited: {dead}\n{platform.tail(dead[0])}")
         if time.monotonic() - last_report > 30:
-            say(f"    projectors {behind:,} records behind")
+            say(f"    projectors {behind:,} records behind, reminders planner {unplanned:,} requests behind")
             last_report = time.monotonic()
         time.sleep(1)
     return time.monotonic() - started
@@ -166,7 +175,7 @@ def main() -> None:
     run_id = uuid.uuid4().hex[:8]
     env = platform_env(run_id)
     settings = {service: Settings(service=service, mongodb_db_prefix=env["MONGODB_DB_PREFIX"],
-                                  topic_prefix=env["KAFKA_TOPIC_PREFIX"]) for service in ("goals", "reports")}
+                                  topic_prefix=env["KAFKA_TOPIC_PREFIX"]) for service in ("goals", "reminders", "reports")}
     ports = {"goals": free_port(), "reminders": free_port(), "reports": free_port()}
     platform = Platform(Path(tempfile.mkdtemp(prefix="bench-growth-")), env, ports, metrics=False)
     say(f"growth benchmark: sizes {', '.join(f'{s:,}' for s in sizes)} goals ({EVENTS_PER_GOAL} events each), "
@@ -183,7 +192,7 @@ def main() -> None:
             sent += seed(goals_db, settings["goals"], seeded, size, now)
             seeded = size
             say(f"  {size:,} goals: seeded {sent:,} events in {time.monotonic() - began:.0f}s; "
-                f"projectors caught up {wait_caught_up(settings['goals'], platform):.0f}s later")
+                f"projectors and planner caught up {wait_caught_up(settings, platform):.0f}s later")
             result = measure(platform, settings, size, sent, args.seconds, args.rate)
             results.append(result)
             say(f"    machine load average (1 min) after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

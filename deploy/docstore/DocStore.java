@@ -46,9 +46,11 @@ import de.bwaldvogel.mongo.bson.MinKey;
  * <ul>
  *   <li>Secondary (non-unique) indexes are real. The library accepts such indexes but ignores
  *       them, so without this every compound filter scans its collection. Here a query is
- *       narrowed as MongoDB's planner would: equality on an index's leading keys (or
- *       {@code $in} on the first), then a range on the next key; a sort on the keys that
+ *       narrowed as MongoDB's planner would: equality or {@code $in} on an index's leading
+ *       keys, then a range on the next key; a sort on the keys that
  *       follow is read in index order, so {@code sort + limit} stops after the page.</li>
+ *   <li>A long {@code $in} of strings is matched by set membership, as on MongoDB, not by
+ *       comparing with every listed value ({@link InSets}).</li>
  *   <li>An {@code aggregate} whose pipeline opens with {@code $match} reads its documents
  *       through the same index choice instead of the whole collection.</li>
  *   <li>{@code find} and {@code aggregate} answer copies of the documents taken under the
@@ -352,6 +354,11 @@ public final class DocStore {
         }
 
         @Override
+        protected boolean documentMatchesQuery(Document document, Document query) {
+            return InSets.matches(document, query, super::documentMatchesQuery);
+        }
+
+        @Override
         public boolean matches(Document document, Document query) {
             return documentMatchesQuery(document, query);
         }
@@ -451,6 +458,11 @@ public final class DocStore {
         }
 
         @Override
+        protected boolean documentMatchesQuery(Document document, Document query) {
+            return InSets.matches(document, query, super::documentMatchesQuery);
+        }
+
+        @Override
         public boolean matches(Document document, Document query) {
             return documentMatchesQuery(document, query);
         }
@@ -473,18 +485,95 @@ public final class DocStore {
         }
     }
 
+    // --- $in by set membership --------------------------------------------------------------
+
+    /**
+     * MongoDB matches {@code $in} by membership; the library compares a value with each listed
+     * value in turn, so reading or deleting n documents by a list of n ids costs n² comparisons
+     * (5,000 ids: 1.5 s). Here a top-level field's {@code $in} of more than SMALL strings is
+     * matched through a hash set (a string field: it is listed; an array: one of its strings
+     * is), and the rest of the query by the library. Smaller lists, lists that hold anything
+     * but strings, and dotted paths keep the library's matching. The set is built once per
+     * query: a read matches every candidate with the same query document.
+     */
+    static final class InSets {
+        private static final int SMALL = 16;
+        private record Prepared(Document query, Map<String, Set<String>> sets, Document rest) {}
+        private static final ThreadLocal<Prepared> LAST = new ThreadLocal<>();
+
+        static boolean matches(Document document, Document query, java.util.function.BiPredicate<Document, Document> library) {
+            if (query.isEmpty()) {  // the library matches the survivors of a read again, with an empty query
+                return true;
+            }
+            Prepared prepared = LAST.get();
+            if (prepared == null || prepared.query() != query) {
+                prepared = prepare(query);
+                LAST.set(prepared);
+            }
+            if (prepared.sets().isEmpty()) {
+                return library.test(document, query);
+            }
+            for (Map.Entry<String, Set<String>> in : prepared.sets().entrySet()) {
+                if (!holdsAny(document.get(in.getKey()), in.getValue())) {
+                    return false;
+                }
+            }
+            return prepared.rest().isEmpty() || library.test(document, prepared.rest());
+        }
+
+        private static Prepared prepare(Document query) {
+            Map<String, Set<String>> sets = new HashMap<>();
+            Document rest = new Document();
+            for (Map.Entry<String, Object> entry : query.entrySet()) {
+                String key = entry.getKey();
+                Set<String> strings = key.startsWith("$") || key.contains(".") ? null : stringsIn(entry.getValue());
+                if (strings != null) {
+                    sets.put(key, strings);
+                } else {
+                    rest.put(key, entry.getValue());
+                }
+            }
+            return new Prepared(query, sets, rest);
+        }
+
+        private static Set<String> stringsIn(Object value) {
+            if (!(value instanceof Document) || ((Document) value).size() != 1
+                || !(((Document) value).get("$in") instanceof Collection<?> listed) || listed.size() <= SMALL) {
+                return null;
+            }
+            Set<String> strings = new java.util.HashSet<>();
+            for (Object one : listed) {
+                if (!(one instanceof String)) {
+                    return null;
+                }
+                strings.add((String) one);
+            }
+            return strings;
+        }
+
+        private static boolean holdsAny(Object value, Set<String> strings) {
+            if (value instanceof String) {
+                return strings.contains(value);
+            }
+            if (value instanceof Collection<?> values) {
+                return values.stream().anyMatch(strings::contains);
+            }
+            return false;
+        }
+    }
+
     // --- the secondary index ---------------------------------------------------------------
 
     /**
      * A non-unique index kept in memory (rebuilt from the documents when the store opens): its
      * key tuples in index order, each with the positions of the documents that hold it. A query
-     * is narrowed by equality on leading keys (or {@code $in} on the first), then by a range on
-     * the next key; a sort on the keys that follow is read in index order, so a limit stops the
+     * is narrowed by equality or {@code $in} on leading keys, then by a range on the next key; a sort on the keys that follow is read in index order, so a limit stops the
      * read early. The collection still matches every candidate against the whole query.
      */
     static final class SecondaryIndex<P> extends Index<P> {
         private static final Set<String> RANGE_OPERATORS = Set.of("$gt", "$gte", "$lt", "$lte");
         private static final ValueComparator ORDER = ValueComparator.asc();
+        private static final int MAX_TUPLES = 10_000;
         private final int[] directions;
         private final java.util.TreeMap<List<Object>, Set<P>> entries;
         private final Map<Object, P> positionById = new HashMap<>();
@@ -534,16 +623,38 @@ public final class DocStore {
             return range;
         }
 
-        /** How many leading keys the query fixes by equality. */
-        private int equalityPrefix(Document query) {
-            int prefix = 0;
+        /**
+         * The values the query fixes for the index's leading keys, each key by equality or by
+         * {@code $in}: every combination, as key tuples (one tuple when no {@code $in} is among
+         * them). A key joins the prefix only while the combinations stay at most MAX_TUPLES.
+         */
+        private List<List<Object>> fixedTuples(Document query) {
+            List<List<Object>> tuples = new ArrayList<>();
+            tuples.add(List.of());
             for (String key : keys()) {
-                if (!isPlainValue(query.get(key))) {
+                Object value = query.get(key);
+                Collection<?> values = isPlainValue(value) ? List.of(value) : inList(value);
+                if (values == null || (long) tuples.size() * values.size() > MAX_TUPLES) {
                     break;
                 }
-                prefix++;
+                List<List<Object>> longer = new ArrayList<>();
+                for (List<Object> tuple : tuples) {
+                    for (Object one : values) {
+                        List<Object> extended = new ArrayList<>(tuple);
+                        extended.add(normalized(one));
+                        longer.add(extended);
+                    }
+                }
+                tuples = longer;
+                if (tuples.isEmpty()) {  // $in of nothing: no document can match
+                    break;
+                }
             }
-            return prefix;
+            return tuples;
+        }
+
+        private static int prefixOf(List<List<Object>> tuples) {
+            return tuples.isEmpty() ? 1 : tuples.get(0).size();
         }
 
         /** Whether the sort is this index's order after `prefix` keys (+1), its reverse (-1), or neither (0). */
@@ -567,14 +678,12 @@ public final class DocStore {
             return direction;
         }
 
-        /** How well this index serves the query: 0 not at all; more for a longer equality prefix, a range, an order. */
+        /** How well this index serves the query: 0 not at all; more for a longer fixed prefix, a range, an order. */
         synchronized int score(Document query, Document orderBy) {
-            int prefix = equalityPrefix(query);
-            if (prefix == 0 && inList(query.get(keys().get(0))) != null) {
-                return 4;
-            }
+            List<List<Object>> tuples = fixedTuples(query);
+            int prefix = prefixOf(tuples);
             boolean range = prefix < directions.length && rangeOf(query.get(keys().get(prefix))) != null;
-            boolean ordered = sortDirection(orderBy, prefix) != 0;
+            boolean ordered = tuples.size() == 1 && sortDirection(orderBy, prefix) != 0;
             if (prefix == 0 && !range && !ordered) {
                 return 0;
             }
@@ -595,23 +704,15 @@ public final class DocStore {
 
         /** The candidates of a query, lazily in index order (reversed when the sort asks for it). */
         synchronized Plan<P> plan(Document query, Document orderBy) {
-            List<String> keys = keys();
-            Collection<?> in = equalityPrefix(query) == 0 ? inList(query.get(keys.get(0))) : null;
-            if (in != null) {
-                List<java.util.NavigableMap<List<Object>, Set<P>>> ranges = new ArrayList<>();
-                for (Object value : in) {
-                    ranges.add(slice(List.of(value), null));
-                }
-                return new Plan<>(positionsOf(ranges, false), false);
+            List<List<Object>> tuples = fixedTuples(query);
+            int prefix = prefixOf(tuples);
+            Document range = prefix < keys().size() ? rangeOf(query.get(keys().get(prefix))) : null;
+            int direction = tuples.size() == 1 ? sortDirection(orderBy, prefix) : 0;
+            List<java.util.NavigableMap<List<Object>, Set<P>>> slices = new ArrayList<>();
+            for (List<Object> fixed : tuples) {
+                slices.add(slice(fixed, range));
             }
-            int prefix = equalityPrefix(query);
-            List<Object> fixed = new ArrayList<>();
-            for (int i = 0; i < prefix; i++) {
-                fixed.add(normalized(query.get(keys.get(i))));
-            }
-            Document range = prefix < keys.size() ? rangeOf(query.get(keys.get(prefix))) : null;
-            int direction = sortDirection(orderBy, prefix);
-            return new Plan<>(positionsOf(List.of(slice(fixed, range)), direction < 0), direction != 0);
+            return new Plan<>(positionsOf(slices, direction < 0), direction != 0);
         }
 
         private static Object normalized(Object value) {

@@ -4,7 +4,8 @@
     python -m services.reminders.worker dispatcher   # the dispatcher: plans, delivers, publishes outcomes
 
 The dispatcher runs a round (service/dispatcher.py) every
-``REMINDERS_DISPATCH_INTERVAL_SECONDS`` (5). Outcome events go to Kafka from the
+``REMINDERS_DISPATCH_INTERVAL_SECONDS`` (5), or straight after the last while the
+planner has a backlog (a round plans for at most ``planner.BUDGET``). Outcome events go to Kafka from the
 outbox in a thread of their own (shared.messaging.relay), so Kafka being down —
 even at start-up — delays nothing but the events. SIGTERM sets a flag: the
 round finishes and the process exits.
@@ -69,7 +70,7 @@ def serve(settings: RemindersSettings, stop: StopFlag, db=None, clock: Clock = u
                 log.warning("round failed; retrying next round", extra={"error": type(error).__name__})
             except Exception:  # noqa: BLE001 - a bug in one round must not stop every delivery
                 log.exception("round failed; retrying next round")
-            stop.wait(settings.dispatch_interval_seconds)
+            stop.wait(0 if dispatcher.planner.behind else settings.dispatch_interval_seconds)
     finally:
         stop.set()
         outbox.join(timeout=30)

@@ -22,7 +22,7 @@ import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel, UpdateOne
 from pymongo.errors import DuplicateKeyError
 
 from services.reminders.store.documents import CLIENT_FACTS, GOAL_FACTS, PLANNING_REQUESTS, client_key, goal_key
@@ -92,9 +92,25 @@ def request_planning(db, clinic_id: str, at: datetime, client_id: str | None = N
     return len(subjects)
 
 
-def plan_again_at(db, subject: Subject, when: datetime | None) -> None:
-    db[PLANS].update_one({"_id": compound_id(subject.kind, subject.clinic_id, subject.subject_id)},
-                         {"$set": {**asdict(subject), "replan_at": when}}, upsert=True)
+def plan_again_at(db, when: dict[Subject, datetime | None]) -> None:
+    """Record when each subject is next due for planning (None: only when a request names it)."""
+    if when:
+        db[PLANS].bulk_write([UpdateOne({"_id": compound_id(s.kind, s.clinic_id, s.subject_id)},
+                                        {"$set": {**asdict(s), "replan_at": at}}, upsert=True)
+                              for s, at in when.items()], ordered=False)
+
+
+def facts_of(db, subjects: list[Subject]) -> dict[Subject, dict]:
+    """The facts documents of the subjects that have one, with one read per facts collection."""
+    by_id: dict[tuple[str, str], list[Subject]] = {}
+    for subject in subjects:
+        by_id.setdefault(subject.facts, []).append(subject)
+    found = {}
+    for collection in sorted({collection for collection, _ in by_id}):
+        ids = sorted(facts_id for c, facts_id in by_id if c == collection)
+        for doc in db[collection].find({"_id": {"$in": ids}}):
+            found.update({subject: doc for subject in by_id[(collection, doc["_id"])]})
+    return found
 
 
 def due_for_planning_again(db, now: datetime, limit: int) -> list[Subject]:

@@ -14,8 +14,9 @@ For each planned reminder, against its document (if any):
 
 Pending reminders of the subject that the plan no longer holds are cancelled
 (or expired, if their time is past). Every write is conditional on the status
-it was decided on, so the writes are independent of each other and go as one
-unordered bulk. Documents are keyed by the clinic-scoped id
+it was decided on, so the writes are independent of each other, and the plans
+of a whole planning batch go as one unordered bulk after two reads (the named
+reminders by id, the subjects' pending ones by clinic and plan key). Documents are keyed by the clinic-scoped id
 (documents.stored_reminder_id).
 """
 from __future__ import annotations
@@ -33,7 +34,7 @@ from shared.store import indexes
 from shared.store.indexes import Query
 
 READ_FIELDS = {"status": 1, "due_at": 1, "attempts": 1, "snoozed_until": 1, "kind": 1}
-INDEXES = indexes.declare(  # a subject's pending reminders (the other branch of the $or is by _id)
+INDEXES = indexes.declare(  # the subjects' pending reminders (the named ones are read by _id)
     {REMINDERS: [IndexModel([("clinic_id", ASCENDING), ("plan_key", ASCENDING), ("status", ASCENDING)])]},
     [Query.of(REMINDERS, equal=["clinic_id", "plan_key", "status"])])
 
@@ -44,18 +45,37 @@ class Scope:
     plan_key: str
 
 
-def apply_plan(collection, scope: Scope, plan: Plan, now: datetime) -> int:
-    """Write the plan; return how many writes it took."""
-    planned = {stored_reminder_id(scope.clinic_id, entry.reminder.reminder_id): entry for entry in plan.planned}
-    existing = {doc["_id"]: doc for doc in collection.find(
-        {"clinic_id": scope.clinic_id, "plan_key": scope.plan_key,
-         "$or": [{"_id": {"$in": list(planned)}}, {"status": "pending"}]}, READ_FIELDS)}
-    operations = [op for rid, entry in planned.items() if (op := _planned(rid, entry, existing.get(rid), scope, now))]
-    operations += [_orphaned(doc, plan.orphan_reason, now) for rid, doc in existing.items()
-                   if rid not in planned and doc["status"] == "pending"]
+def apply_plans(collection, plans: list[tuple[Scope, Plan]], now: datetime) -> int:
+    """Write the plans of many subjects with two reads and one bulk; return how many writes it took."""
+    planned = {scope: {stored_reminder_id(scope.clinic_id, entry.reminder.reminder_id): entry
+                       for entry in plan.planned} for scope, plan in plans}
+    existing: dict[Scope, dict[str, dict]] = {scope: {} for scope, _ in plans}
+    for doc in _existing(collection, planned):
+        scope = Scope(doc["clinic_id"], doc["plan_key"])
+        if scope in existing:
+            existing[scope][doc["_id"]] = doc
+    operations = []
+    for scope, plan in plans:
+        mine, theirs = planned[scope], existing[scope]
+        operations += [op for rid, entry in mine.items() if (op := _planned(rid, entry, theirs.get(rid), scope, now))]
+        operations += [_orphaned(doc, plan.orphan_reason, now) for rid, doc in theirs.items()
+                       if rid not in mine and doc["status"] == "pending"]
     if operations:
         collection.bulk_write(operations, ordered=False)  # each write is conditional on its own document
     return len(operations)
+
+
+def _existing(collection, planned: dict[Scope, dict[str, Planned]]):
+    """The stored reminders the plans name, and the pending ones of their subjects (by clinic)."""
+    fields = {**READ_FIELDS, "clinic_id": 1, "plan_key": 1}
+    ids = [rid for reminders in planned.values() for rid in reminders]
+    if ids:
+        yield from collection.find({"_id": {"$in": ids}}, fields)
+    keys_by_clinic: dict[str, list[str]] = {}
+    for scope in planned:
+        keys_by_clinic.setdefault(scope.clinic_id, []).append(scope.plan_key)
+    for clinic_id, keys in keys_by_clinic.items():
+        yield from collection.find({"clinic_id": clinic_id, "plan_key": {"$in": keys}, "status": "pending"}, fields)
 
 
 def _planned(rid: str, entry: Planned, doc: dict | None, scope: Scope, now: datetime) -> UpdateOne | None:

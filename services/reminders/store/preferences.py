@@ -70,6 +70,13 @@ class PreferenceStore:
     def effective(self, clinic_id: str, client_id: str) -> Effective:
         return effective(merged(self.clinic(clinic_id), self.client(clinic_id, client_id)))
 
+    def merged_of(self, clients: set[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+        """The merged stored values of many (clinic id, client id) with two reads; unchecked (see effective)."""
+        clinics = {doc["_id"]: doc for doc in self.clinics.find({"_id": {"$in": sorted({c for c, _ in clients})}})}
+        keys = {client_key(clinic_id, client_id): (clinic_id, client_id) for clinic_id, client_id in clients}
+        own = {keys[doc["_id"]]: doc for doc in self.clients.find({"_id": {"$in": sorted(keys)}})}
+        return {pair: merged(clinics.get(pair[0], {}), own.get(pair, {})) for pair in clients}
+
     def save_clinic(self, clinic_id: str, values: dict, by: str, now: datetime) -> dict:
         """Replace the clinic's defaults (after checking the merge is valid)."""
         effective(merged(values))

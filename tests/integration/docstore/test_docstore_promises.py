@@ -118,6 +118,9 @@ def test_a_bulk_of_a_thousand_updates_and_eight_concurrent_bulks_complete(db):
     assert sum(doc["n"] for doc in db.items.find()) == 1000 + 1600
 
 
+MANY = ["a", "b", "c", "x", "y", "z", "c1", "c2"] + [f"other-{n}" for n in range(30)]
+
+
 def test_queries_through_secondary_indexes_return_exactly_what_a_scan_returns(db):
     """The same random writes go to an indexed and an unindexed collection; every query and page agrees."""
     indexed, plain = db.indexed, db.plain
@@ -138,6 +141,11 @@ def test_queries_through_secondary_indexes_return_exactly_what_a_scan_returns(db
             {"clinic": "c1", "client": rng.choice(["a", "b"])},
             {"clinic": "c2", "client": "a", "at": {"$gte": rng.randint(0, 5)}},
             {"clinic": {"$in": ["c1", 3]}, "at": rng.randint(0, 5)},
+            {"clinic": "c1", "client": {"$in": rng.sample(["a", "b", "c"], rng.randint(0, 2))}},
+            {"clinic": {"$in": ["c2", 3.0]}, "client": {"$in": ["a", None]}, "at": {"$lt": rng.randint(0, 5)}},
+            {"status": {"$in": ["sent"]}, "due": rng.randint(0, 9), "_id": {"$in": [1, 2, 3, 30]}},
+            {"client": {"$in": rng.sample(MANY, 20)}, "status": "sent"},                # a long $in: by set
+            {"tags": {"$in": rng.sample(MANY, 18)}, "clinic": {"$in": rng.sample(MANY + [3], 17)}},
             {"tags": rng.choice(["x", "y"])},
             {"status": "pending", "due": {"$lte": rng.randint(0, 9)}},
             {"_id": rng.randint(0, 60), "status": "sent"},

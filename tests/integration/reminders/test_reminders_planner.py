@@ -1,12 +1,15 @@
-"""The planner on the document store: one planner at a time, and a practice horizon that keeps rolling forward."""
+"""The planner on the document store: one planner at a time, a practice horizon that keeps rolling forward,
+a backlog planned in batches, and a subject that cannot be planned retried without holding others up."""
 from datetime import timedelta
 
 import pytest
-from reminders_kit import now, planned
+from reminders_kit import in_days, now, planned
 
-from services.reminders.service.planner import LEADERSHIP, Planner
 from services.reminders.projection import reminders_projection
-from services.reminders.store.documents import GOAL_FACTS, PLANNING_REQUESTS
+from services.reminders.service.planner import BATCH, LEADERSHIP, RETRY_FAILED_PLAN, Planner
+from services.reminders.store.documents import (CLIENT_PREFERENCES, GOAL_FACTS, PLANNING_REQUESTS, REMINDERS,
+                                                client_key)
+from services.reminders.store.planning import PLANS
 from tests.support import publish, running_projection, wait_until
 
 pytestmark = pytest.mark.integration
@@ -53,3 +56,29 @@ def test_the_practice_horizon_rolls_forward_and_what_was_never_sent_expires(sett
     assert later + timedelta(days=13) < rolled[-1]["due_at"] <= later + timedelta(days=14)
     assert {r["status"] for r in rolled if r["due_at"] < later - timedelta(days=2)} == {"expired"}
     assert {r["status"] for r in rolled if r["due_at"] > later} == {"pending"}
+
+
+def test_a_backlog_is_planned_a_batch_at_a_time_and_a_round_says_when_it_left_some(settings, events):
+    goals = BATCH + 200
+    with running_projection(reminders_projection(), settings) as db:
+        publish(settings, [events.goal_created(f"c{n % 50}", f"g{n}", {"m1": in_days(5)}) for n in range(goals)])
+        wait_until(lambda: db[PLANNING_REQUESTS].count_documents({}) == goals, timeout=60, message="the requests")
+    hurried, patient = Planner(db, "replica-a", budget=timedelta(0)), Planner(db, "replica-a")
+
+    assert hurried.plan_due(now()) == BATCH and hurried.behind  # one batch, however short the budget
+    assert patient.plan_due(now()) == goals - BATCH and not patient.behind
+    assert db[PLANNING_REQUESTS].count_documents({}) == 0
+    assert len(db[REMINDERS].distinct("goal_id", {"kind": "milestone-due"})) == goals
+
+
+def test_a_subject_that_cannot_be_planned_is_retried_later_and_holds_no_other_up(settings, events):
+    with running_projection(reminders_projection(), settings) as db:
+        publish(settings, [events.goal_created(client, goal, {"m1": in_days(5)})
+                           for client, goal in (("c1", "g1"), ("c2", "g2"))])
+        wait_until(lambda: db[PLANNING_REQUESTS].count_documents({}) == 2, message="the requests")
+    db[CLIENT_PREFERENCES].insert_one({"_id": client_key(events.clinic, "c1"), "timezone": "Not/AZone"})
+
+    assert Planner(db, "tests").plan_due(now()) == 2
+    assert {r["goal_id"] for r in db[REMINDERS].find()} == {"g2"}
+    assert db[PLANS].find_one({"subject_id": "g1"})["replan_at"] == now() + RETRY_FAILED_PLAN
+    assert db[PLANNING_REQUESTS].count_documents({}) == 0
