@@ -1,4 +1,4 @@
-"""The base of every service's app factory: Flask, flask-smorest, errors, auth, health, docs."""
+"""The base of every service's app factory: Flask, flask-smorest, errors, auth, limits, health, docs."""
 from __future__ import annotations
 
 import logging

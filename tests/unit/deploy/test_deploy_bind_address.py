@@ -1,15 +1,8 @@
 """In development every process listens on loopback; containers say BIND_HOST=0.0.0.0 (docker-compose.yml)."""
-import socket
-
 from deploy.processes import process_specs
 from shared.runtime import metrics
 from shared.runtime.config import HTTP_PORTS
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support import free_port
 
 
 def api_binds(monkeypatch, value=None):
