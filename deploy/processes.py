@@ -7,7 +7,8 @@
 
 Run it with the project's virtualenv. The environment (KAFKA_BOOTSTRAP_SERVERS,
 MONGODB_URI, JWT_SECRET, *_PORT...) is passed to every process. Pid files and
-logs live in .infra/<profile>/run/. The end-to-end tests use the same class.
+logs live in .infra/<profile>/run/. The end-to-end tests use the same class. Every
+process listens on 127.0.0.1 unless BIND_HOST says otherwise.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from shared.runtime.config import HTTP_PORTS, METRICS_PORTS  # noqa: E402  (every port is defined there)
+from shared.runtime.config import HTTP_PORTS, METRICS_PORTS, bind_host  # noqa: E402  (every port is defined there)
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class ProcessSpec:
 
 def api(service: str, port: int) -> ProcessSpec:
     return ProcessSpec(f"{service}-api", (sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
-                                          "--bind", f"0.0.0.0:{port}", f"services.{service}.app:create_app()"))
+                                          "--bind", f"{bind_host()}:{port}", f"services.{service}.app:create_app()"))
 
 
 def worker(name: str, module: str, metrics_port: int, *args: str) -> ProcessSpec:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import socket
 import threading
 import time
 
@@ -17,6 +18,13 @@ from shared.messaging.topics import EVENT_TOPICS, dead_letter_topic, ensure_topi
 from shared.runtime.lifecycle import StopFlag
 from shared.store.projection import Projection
 from shared.runtime.worker import build_applier
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def wait_until(predicate, timeout: float = 30.0, interval: float = 0.2, message: str = "condition"):

@@ -20,7 +20,6 @@ from shared.store.eventstore import EventStore
 from shared.web.app import create_service_app, on_first_request, service_db
 from shared.web.auth import BEARER
 
-LARGEST_BODY = 256 * 1024  # bytes; a goal with 50 milestones and GAS levels is far smaller
 DESCRIPTION = """Goals, milestones and sessions of goal-oriented therapy, stored as events.
 
 Every call needs `Authorization: Bearer <JWT>` (HS256, claims `sub`, `clinic_id`,
@@ -31,8 +30,7 @@ See docs/goals-api.md."""
 
 def create_app(settings: GoalsSettings | None = None, db=None):
     settings = settings or GoalsSettings()
-    app, api = create_service_app(settings, "Therapy goals API", DESCRIPTION, db=db,
-                                  config={"MAX_CONTENT_LENGTH": LARGEST_BODY})
+    app, api = create_service_app(settings, "Therapy goals API", DESCRIPTION, db=db)
     db = service_db(app)
     streams = CachedStreams(Streams(EventStore(db)), settings.stream_cache_size)
     app.extensions["goals_service"] = GoalsService(streams, ReadModel(db))

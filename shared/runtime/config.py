@@ -19,6 +19,11 @@ def env(name: str, default: str) -> str:
     return os.environ.get(name) or default
 
 
+def bind_host() -> str:
+    """The interface the APIs and metrics servers listen on: loopback unless BIND_HOST says (containers: 0.0.0.0)."""
+    return env("BIND_HOST", "127.0.0.1")
+
+
 @dataclass(frozen=True)
 class Settings:
     service: str
@@ -30,6 +35,10 @@ class Settings:
     replication_factor: int = field(default_factory=lambda: int(env("KAFKA_REPLICATION_FACTOR", "1")))
     log_level: str = field(default_factory=lambda: env("LOG_LEVEL", "INFO"))
     topic_prefix: str = field(default_factory=lambda: env("KAFKA_TOPIC_PREFIX", ""))
+    # the limits of every API (shared/web/body.py, shared/web/ratelimit.py; README, "Limits")
+    http_max_body_bytes: int = field(default_factory=lambda: int(env("HTTP_MAX_BODY_BYTES", str(1024 * 1024))))
+    http_rate_limit: float = field(default_factory=lambda: float(env("HTTP_RATE_LIMIT", "100")))
+    http_rate_burst: int = field(default_factory=lambda: int(env("HTTP_RATE_BURST", "200")))
 
     def topic(self, name: str) -> str:
         """The physical topic name: environments sharing a cluster set KAFKA_TOPIC_PREFIX."""

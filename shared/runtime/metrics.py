@@ -5,6 +5,8 @@ from wsgiref.simple_server import WSGIServer
 
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
+from shared.runtime.config import bind_host
+
 EVENTS_PROCESSED = Counter("events_processed_total", "Events applied by a consumer", ["group", "type"])
 EVENTS_IGNORED = Counter("events_ignored_total", "Events of types the consumer does not handle", ["group"])
 EVENTS_FAILED = Counter("events_failed_total", "Events sent to the dead-letter topic", ["group", "reason"])
@@ -17,8 +19,8 @@ OUTBOX_BACKLOG = Gauge("outbox_unpublished_commits", "Stored commits not yet pub
 
 
 def serve(port: int) -> WSGIServer | None:
-    """Expose /metrics on the port, on every interface (0 disables it); the server (``.shutdown()`` stops it)."""
+    """Expose /metrics on the port, on BIND_HOST (0 disables it); the server (``.shutdown()`` stops it)."""
     if port:
-        server, _thread = start_http_server(port)
+        server, _thread = start_http_server(port, addr=bind_host())
         return server
     return None

@@ -1,1 +1,1 @@
-"""The web edge of every API: the app base, auth, errors, health, query conventions."""
+"""The web edge of every API: the app base, auth, errors, body and rate limits, health, query conventions."""

@@ -1,4 +1,4 @@
-"""The base of every service's app factory: Flask, flask-smorest, errors, auth, health, docs."""
+"""The base of every service's app factory: Flask, flask-smorest, errors, auth, limits, health, docs."""
 from __future__ import annotations
 
 import logging
@@ -14,17 +14,20 @@ from pymongo.errors import PyMongoError
 from shared.runtime import jsonlog
 
 from shared.store import mongo
+from shared.web import ratelimit
 from shared.web.auth import SECURITY_SCHEME
+from shared.web.body import check_request_body
 from shared.runtime.config import Settings
 from shared.web.errors import PlatformApi, register_error_answers
 from shared.web.health import blueprint as health_blueprint
+from shared.web.spec import EdgeAnswers
 
 SWAGGER_DIST = flask_swagger_ui.__path__[0] + "/dist"
 log = logging.getLogger(__name__)
 
 
-def create_service_app(settings: Settings, title: str, description: str, db: Database | None = None,
-                       config: dict | None = None) -> tuple[Flask, PlatformApi]:
+def create_service_app(settings: Settings, title: str, description: str,
+                       db: Database | None = None) -> tuple[Flask, PlatformApi]:
     """Return (app, api). `db` is the service's database; tests pass their own."""
     jsonlog.configure(settings.log_level)
     app = Flask(settings.service)
@@ -41,11 +44,14 @@ def create_service_app(settings: Settings, title: str, description: str, db: Dat
         API_SPEC_OPTIONS={"info": {"description": description},
                           "components": {"securitySchemes": {"bearerAuth": SECURITY_SCHEME}}},
         JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=settings.http_max_body_bytes,
     )
-    app.config.update(config or {})
     app.extensions["db"] = db if db is not None else mongo.database(settings)
-    api = PlatformApi(app)
+    if settings.http_rate_limit > 0:
+        app.extensions[ratelimit.EXTENSION] = ratelimit.TokenBuckets(settings.http_rate_limit, settings.http_rate_burst)
+    api = PlatformApi(app, spec_kwargs={"extra_plugins": [EdgeAnswers()]})
     register_error_answers(app, api)
+    app.before_request(check_request_body)
     app.register_blueprint(health_blueprint())
 
     @app.get("/docs/assets/<path:filename>")

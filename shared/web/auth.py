@@ -1,7 +1,9 @@
 """Bearer-token auth: HS256 JWTs with claims `sub`, `clinic_id` and `role`.
 
 The clinic (tenant) always comes from the token, never from the body or the path.
-Missing or invalid token: 401. A role without the right: 403.
+Missing or invalid token (also one whose exp, nbf or iat is not a number): 401. A role
+without the right: 403. Every authenticated request counts against its subject's rate
+limit (shared/web/ratelimit.py): 429 beyond it.
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from typing import Any, Callable, NoReturn, TypeVar, cast
 import jwt
 from flask import current_app, g, request
 from webargs.flaskparser import abort  # what flask_smorest.abort is, with its types
+
+from shared.web.ratelimit import limit_rate
 
 ROLES = ("clinician", "clinic_admin", "partner")
 STAFF = ("clinician", "clinic_admin")
@@ -37,10 +41,19 @@ def mint_token(secret: str, sub: str, clinic_id: str, role: str, ttl_seconds: in
 
 def decode_token(secret: str, token: str) -> Principal:
     claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["sub", "exp"]})
+    require_numeric_dates(claims)
     clinic, role = claims.get("clinic_id"), claims.get("role")
     if not isinstance(clinic, str) or not clinic or role not in ROLES or not isinstance(claims["sub"], str):
         raise jwt.InvalidTokenError("claims sub, clinic_id and role are required")
     return Principal(claims["sub"], clinic, role)
+
+
+def require_numeric_dates(claims: dict) -> None:
+    """`exp`, `nbf` and `iat` are JSON numbers (RFC 7519 NumericDate); PyJWT also takes "123" and true."""
+    for name in ("exp", "nbf", "iat"):
+        value = claims.get(name, 0)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise jwt.InvalidTokenError(f"claim {name} must be a number")
 
 
 def _unauthorized(message: str) -> NoReturn:
@@ -64,6 +77,7 @@ def requires(*roles: str) -> Callable[[View], View]:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             principal = authenticate()
+            limit_rate(principal.clinic_id, principal.subject)
             if principal.role not in roles:
                 abort(403, message=f"Role {principal.role!r} may not do this")
             g.principal = principal

@@ -5,7 +5,9 @@
 
 `errors` maps field paths (as the client wrote them) to messages; it is present
 for input errors. Nothing answers with HTML, and an unexpected error is a JSON 500
-whose message reveals nothing. A refusal of any service (shared.domain.errors.DomainError)
+whose message reveals nothing. An error keeps the headers HTTP gives it (`Allow` on
+a 405, `Retry-After` on a 429 or 503). A store that cannot be reached is a 503 with
+Retry-After, never a 500. A refusal of any service (shared.domain.errors.DomainError)
 becomes its answer here and only here: its kind names the status (STATUS_OF_KIND).
 """
 from __future__ import annotations
@@ -17,11 +19,13 @@ import marshmallow as ma
 from flask import Flask, Response, jsonify
 from flask_smorest import Api
 from webargs.flaskparser import abort  # what flask_smorest.abort is, with its types
-from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+from pymongo.errors import ConnectionFailure
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable, default_exceptions
 
 from shared.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
+STORE_RETRY_AFTER_SECONDS = 5  # about the store's server-selection timeout (shared/store/mongo.py)
 
 
 class ErrorSchema(ma.Schema):
@@ -42,14 +46,15 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     flat: dict[str, list[str]] = {}
     items = messages.items() if isinstance(messages, dict) else enumerate(messages)
     for key, value in items:
-        if isinstance(key, int):
-            path = f"{prefix}[{key}]"
-        elif key == "_schema":
-            path = prefix
-        else:
-            path = f"{prefix}.{key}" if prefix else str(key)
-        flat.update(flatten(value, path))
+        flat.update(flatten(value, prefix if key == "_schema" else field_path(prefix, key)))
     return flat
+
+
+def field_path(prefix: str, key: int | str) -> str:
+    """The path of `key` inside the field at `prefix`, as the client wrote it: goals[0].rating."""
+    if isinstance(key, int):
+        return f"{prefix}[{key}]"
+    return f"{prefix}.{key}" if prefix else str(key)
 
 
 def field_errors(data: dict) -> dict[str, list[str]]:
@@ -92,7 +97,8 @@ class PlatformApi(Api):
             payload["message"] = data.get("message") or "Invalid input"
         response = jsonify(payload)
         response.status_code = status
-        for name, value in (data.get("headers") or {}).items():
+        own = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
+        for name, value in {**own, **(data.get("headers") or {})}.items():
             response.headers[name] = value
         return response
 
@@ -104,10 +110,16 @@ def answer(api: PlatformApi, status: int, field: str, message: str, code: str) -
 
 
 def register_error_answers(app: Flask, api: PlatformApi) -> None:
-    """Refusals as their status; anything unexpected as a JSON 500 that reveals nothing."""
+    """Refusals as their status, an unreachable store as 503; anything unexpected as a JSON 500 that reveals nothing."""
     @app.errorhandler(DomainError)
     def refused(error: DomainError) -> Response:
         return answer(api, STATUS_OF_KIND[error.kind], error.field, error.answer, error.code)
+
+    @app.errorhandler(ConnectionFailure)  # AutoReconnect, ServerSelectionTimeoutError, NetworkTimeout...
+    def store_unreachable(error: ConnectionFailure) -> Response:
+        log.warning("store unreachable", extra={"error": type(error).__name__})
+        data = {"message": "The store is unreachable; retry shortly", "error_code": "store-unavailable"}
+        return api.error_response(ServiceUnavailable(retry_after=STORE_RETRY_AFTER_SECONDS), data)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:  # pragma: no cover - a safety net

@@ -1,4 +1,6 @@
 """Bad input answers 4xx JSON in the one error shape, naming the field; never a 500, never HTML."""
+import json
+
 import pytest
 
 pytestmark = pytest.mark.integration
@@ -19,7 +21,7 @@ def test_malformed_json_is_a_bad_request_about_the_body(client, auth):
 
 
 def test_an_oversized_body_is_refused_as_json(client, auth, goal_body):
-    response = client.post("/v1/goals", json=goal_body(description="x" * 300_000), headers=auth())
+    response = client.post("/v1/goals", json=goal_body(description="x" * (1024 * 1024)), headers=auth())
 
     assert response.status_code == 413 and response.is_json and response.json["code"] == 413
 
@@ -91,6 +93,7 @@ def test_a_bad_session_field_is_named(client, auth, session_body, changes, field
     ("page=0", "page"),
     ("page=abc", "page"),
     ("page_size=101", "page_size"),
+    ("page=10001", "page"),
     ("status=finished", "status"),
     ("client_id=a%20b", "client_id"),
     ("sort=title", "sort"),
@@ -112,6 +115,45 @@ def test_a_reached_at_in_the_future_or_without_zone_is_refused(client, auth, new
 
     assert_names(client.post(url, json={"reached_at": "2025-03-10T10:00:00"}, headers=auth()), 422, "reached_at")
     assert_names(client.post(url, json={"reached_at": "2190-01-01T10:00:00Z"}, headers=auth()), 422, "reached_at")
+
+
+DEEP = "[" * 1000 + "]" * 1000
+
+
+@pytest.mark.parametrize("method, path", [("post", "/v1/goals"), ("post", "/v1/sessions"), ("patch", "/v1/goals/g-1"),
+                                          ("post", "/v1/goals/g-1/milestones"), ("post", "/v1/goals/g-1/status"),
+                                          ("post", "/v1/goals/g-1/milestones/m-1/reached")])
+def test_a_body_nested_1000_deep_is_a_bad_request_about_the_body(client, auth, method, path):
+    response = getattr(client, method)(path, data='{"title": ' + DEEP + "}", content_type="application/json",
+                                       headers=auth(**{"Idempotency-Key": "deep-1"}))
+
+    assert_names(response, 400, "body")
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"title": "x\ud800y"}, "title"),
+    ({"description": "\udfff"}, "description"),
+    ({"milestones": [{"title": "ok", "due_date": "2099-01-01"}, {"title": "\ud83d", "due_date": "2099-01-01"}]},
+     "milestones[1].title"),
+])
+def test_a_lone_surrogate_in_a_goal_field_is_named(client, auth, goal_body, changes, field):
+    body = json.dumps(goal_body(**changes))  # a lone surrogate is sent as its escape, "\ud800"
+
+    assert_names(client.post("/v1/goals", data=body, content_type="application/json", headers=auth()), 422, field)
+
+
+def test_a_lone_surrogate_in_a_session_field_is_named(client, auth, session_body):
+    body = json.dumps(session_body(goals=[{"goal_id": "g\udc00", "rating": 1}]))
+
+    assert_names(client.post("/v1/sessions", data=body, content_type="application/json", headers=auth()), 422,
+                 "goals[0].goal_id")
+
+
+def test_a_405_carries_allow(client, auth):
+    response = client.delete("/v1/sessions", headers=auth())
+
+    assert response.status_code == 405 and response.is_json
+    assert {"GET", "POST"} <= {method.strip() for method in response.headers["Allow"].split(",")}
 
 
 @pytest.mark.parametrize("method, path", [("get", "/v2/goals"), ("get", "/nowhere"), ("delete", "/v1/goals"),

@@ -93,7 +93,8 @@ def test_the_list_filters_by_client_status_and_due_time_and_pages(client, auth, 
 
 
 @pytest.mark.parametrize("query, field", [({"status": "lost"}, "status"), ({"due_before": "2026-01-01T10:00"},
-                                          "due_before"), ({"page_size": 0}, "page_size"), ({"colour": "red"}, "colour"),
+                                          "due_before"), ({"page_size": 0}, "page_size"), ({"page_size": 101}, "page_size"),
+                                          ({"colour": "red"}, "colour"),
                                           ({"client_id": "a b"}, "client_id")])
 def test_a_bad_list_query_answers_422_naming_the_field(client, auth, query, field):
     response = client.get("/v1/reminders", query_string=query, headers=auth())
@@ -205,3 +206,39 @@ def test_a_snooze_until_more_than_a_year_ahead_answers_422_invalid_request(clien
     response = client.post(f"/v1/reminders/{reminder}/snooze", json={"until": "2030-01-01T10:00:00Z"}, headers=auth())
     assert (response.status_code, list(errors(response)), response.json["error_code"]) == (
         422, ["until"], "invalid-request")
+
+
+DEEP = "[" * 1000 + "]" * 1000
+
+
+@pytest.mark.parametrize("method, path", [("put", "/v1/clients/c1/preferences"), ("put", "/v1/clinic/preferences"),
+                                          ("post", "/v1/reminders/{reminder}/snooze"),
+                                          ("post", "/v1/reminders/{reminder}/ack")])
+def test_a_body_nested_1000_deep_answers_400_naming_the_body(client, auth, reminder, method, path):
+    response = getattr(client, method)(path.format(reminder=reminder), data='{"channels": ' + DEEP + "}",
+                                       content_type="application/json", headers=auth("clinic_admin"))
+
+    assert response.status_code == 400 and "body" in errors(response), response.json
+
+
+@pytest.mark.parametrize("body, field", [('{"timezone": "Europe/\\ud800"}', "timezone"),
+                                         ('{"webhook_url": "https://x.org/\\udfff"}', "webhook_url"),
+                                         ('{"channels": ["\\ud83d"]}', "channels[0]")])
+def test_a_lone_surrogate_in_preferences_answers_422_naming_the_field(client, auth, body, field):
+    response = client.put("/v1/clients/c1/preferences", data=body, content_type="application/json", headers=auth())
+
+    assert response.status_code == 422 and field in errors(response), response.json
+
+
+def test_a_lone_surrogate_in_a_snooze_answers_422_naming_the_field(client, auth, reminder):
+    response = client.post(f"/v1/reminders/{reminder}/snooze", data='{"until": "2026-01-01T10:00\\ud800"}',
+                           content_type="application/json", headers=auth())
+
+    assert response.status_code == 422 and "until" in errors(response), response.json
+
+
+def test_a_405_carries_allow(client, auth):
+    response = client.delete("/v1/clinic/preferences", headers=auth())
+
+    assert response.status_code == 405 and response.is_json
+    assert {"GET", "PUT"} <= {method.strip() for method in response.headers["Allow"].split(",")}

@@ -169,3 +169,18 @@ def test_the_openapi_document_offers_csv_for_every_report(client):
     for path in ("/v1/reports/goals/{goal_id}", "/v1/reports/clients/{client_id}",
                  "/v1/reports/clinicians/{clinician_id}", "/v1/reports/clinic"):
         assert set(paths[path]["get"]["responses"]["200"]["content"]) == {"application/json", "text/csv"}
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+def test_a_method_a_report_does_not_have_answers_405_json_with_allow(client, auth, method):
+    response = getattr(client, method)("/v1/reports/clinic", headers=auth())
+
+    assert response.status_code == 405 and response.is_json and response.json["code"] == 405
+    assert "GET" in {name.strip() for name in response.headers["Allow"].split(",")}
+
+
+def test_a_report_query_with_a_body_nested_1000_deep_answers_400_naming_the_body(client, auth):
+    response = client.get("/v1/reports/clinic", data="[" * 1000 + "]" * 1000, content_type="application/json",
+                          headers=auth())
+
+    assert response.status_code == 400 and "body" in response.json["errors"]
