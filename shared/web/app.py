@@ -14,7 +14,7 @@ from pymongo.errors import PyMongoError
 from shared.runtime import jsonlog
 
 from shared.store import mongo
-from shared.web.auth import SECURITY_SCHEME
+from shared.web.auth import SECURITY_SCHEME, Tokens
 from shared.runtime.config import Settings
 from shared.web.errors import PlatformApi, register_error_answers
 from shared.web.health import blueprint as health_blueprint
@@ -30,7 +30,6 @@ def create_service_app(settings: Settings, title: str, description: str, db: Dat
     app = Flask(settings.service)
     app.config.update(
         SETTINGS=settings,
-        JWT_SECRET=settings.jwt_secret,
         API_TITLE=title,
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",
@@ -43,6 +42,7 @@ def create_service_app(settings: Settings, title: str, description: str, db: Dat
         JSON_SORT_KEYS=False,
     )
     app.config.update(config or {})
+    app.extensions["tokens"] = Tokens(settings)  # refuses HS256 in production
     app.extensions["db"] = db if db is not None else mongo.database(settings)
     api = PlatformApi(app)
     register_error_answers(app, api)
