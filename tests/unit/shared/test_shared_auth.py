@@ -18,10 +18,8 @@ ALGORITHMS = ["RS256", "ES256"]
 
 
 @pytest.fixture
-def provider():
-    provider = IdentityProvider()
-    yield provider
-    provider.close()
+def provider(identity_provider):
+    return identity_provider
 
 
 def provider_settings(provider: IdentityProvider, **changes) -> Settings:
