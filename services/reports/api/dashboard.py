@@ -20,7 +20,7 @@ from services.reports.domain.measures import measure_scales
 from services.reports.settings import ReportsSettings
 
 HERE = Path(__file__).parent
-CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'{provider}; "
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src {connect}; "
                            "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
@@ -39,12 +39,12 @@ def sign_in(settings: ReportsSettings) -> dict[str, str] | None:
     return {"issuer": settings.jwt_issuer, "client_id": settings.oidc_client_id, "scope": settings.oidc_scope}
 
 
-def provider_origin(settings: ReportsSettings) -> str:
-    """The identity provider's origin, where the page fetches its discovery document and the token."""
+def connect_sources(settings: ReportsSettings) -> str:
+    """This origin, and the identity provider's, where the page fetches its discovery document and the token."""
     if sign_in(settings) is None:
-        return ""
+        return "'self'"
     issuer = urlsplit(settings.jwt_issuer)
-    return f"{issuer.scheme}://{issuer.netloc}"
+    return f"'self' {issuer.scheme}://{issuer.netloc}"
 
 
 @blp.get("/dashboard")
@@ -55,7 +55,7 @@ def dashboard():
 
 @blp.after_request
 def locked_down(response):
-    origin = provider_origin(current_app.config["SETTINGS"])
     response.headers.update(SECURITY_HEADERS)
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.format(provider=f" {origin}" if origin else "")
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.format(
+        connect=connect_sources(current_app.config["SETTINGS"]))
     return response

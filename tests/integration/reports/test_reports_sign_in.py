@@ -94,7 +94,7 @@ def test_a_clinician_signs_in_at_the_provider_and_sees_a_clients_progress(identi
             page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
             page.goto(f"{served_dashboard}/dashboard")
             page.click("#sign-in")
-            page.wait_for_function("document.getElementById('status').textContent === 'Signed in.'", timeout=15_000)
+            page.locator("#status", has_text="Signed in.").wait_for(timeout=15_000)
             assert page.url == f"{served_dashboard}/dashboard"  # the code has left the address bar
             page.fill("#client-id", "client-1")
             page.click("button[type=submit]")
