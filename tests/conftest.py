@@ -19,6 +19,7 @@ import pytest
 from shared.runtime.config import Settings
 from shared.store import queryshapes
 from tests import index_check, infra
+from tests.identity_provider import IdentityProvider
 
 QUERY_SHAPES = os.environ[queryshapes.ENV] = tempfile.mkdtemp(prefix="query-shapes-")
 queryshapes.install(QUERY_SHAPES)
@@ -70,6 +71,14 @@ def settings_for(base_env, unique):
     def make(service: str, **overrides) -> Settings:
         return Settings(service=service, mongodb_db_prefix=f"t{unique}", topic_prefix=f"t{unique}-", **overrides)
     return make
+
+
+@pytest.fixture
+def identity_provider():
+    """An OIDC identity provider of the test's own, over HTTP on a free port (tests/identity_provider.py)."""
+    provider = IdentityProvider()
+    yield provider
+    provider.close()
 
 
 E2E_JWT_SECRET = "e2e-secret-of-at-least-thirty-two-bytes"

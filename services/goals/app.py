@@ -22,8 +22,8 @@ from shared.web.auth import BEARER
 
 DESCRIPTION = """Goals, milestones and sessions of goal-oriented therapy, stored as events.
 
-Every call needs `Authorization: Bearer <JWT>` (HS256, claims `sub`, `clinic_id`,
-`role` of clinician or clinic_admin). Reads return a `version` and an `ETag`;
+Every call needs `Authorization: Bearer <JWT>` (from the identity provider, or HS256 in
+development; claims `sub`, `clinic_id`, `role` of clinician or clinic_admin). Reads return a `version` and an `ETag`;
 changes to a goal accept `If-Match`; every POST and PATCH accepts `Idempotency-Key`.
 See docs/goals-api.md."""
 

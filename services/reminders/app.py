@@ -18,9 +18,9 @@ from shared.web.auth import BEARER
 
 DESCRIPTION = """Reminders derived from goal and session events, delivered once at the right local time.
 
-Every call needs `Authorization: Bearer <JWT>` (HS256, claims `sub`, `clinic_id`,
-`role` of clinician or clinic_admin; changing the clinic's defaults needs
-clinic_admin). See docs/reminders.md."""
+Every call needs `Authorization: Bearer <JWT>` (from the identity provider, or HS256 in
+development; claims `sub`, `clinic_id`, `role` of clinician or clinic_admin; changing the
+clinic's defaults needs clinic_admin). See docs/reminders.md."""
 
 
 def create_app(settings: RemindersSettings | None = None, db=None, clock: Clock = utc_now):

@@ -15,7 +15,7 @@ from shared.runtime import jsonlog
 
 from shared.store import mongo
 from shared.web import ratelimit
-from shared.web.auth import SECURITY_SCHEME
+from shared.web.auth import SECURITY_SCHEME, Tokens
 from shared.web.body import check_request_body
 from shared.runtime.config import Settings
 from shared.web.errors import PlatformApi, register_error_answers
@@ -33,7 +33,6 @@ def create_service_app(settings: Settings, title: str, description: str,
     app = Flask(settings.service)
     app.config.update(
         SETTINGS=settings,
-        JWT_SECRET=settings.jwt_secret,
         API_TITLE=title,
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",
@@ -46,6 +45,7 @@ def create_service_app(settings: Settings, title: str, description: str,
         JSON_SORT_KEYS=False,
         MAX_CONTENT_LENGTH=settings.http_max_body_bytes,
     )
+    app.extensions["tokens"] = Tokens(settings)  # refuses HS256 in production
     app.extensions["db"] = db if db is not None else mongo.database(settings)
     if settings.http_rate_limit > 0:
         app.extensions[ratelimit.EXTENSION] = ratelimit.TokenBuckets(settings.http_rate_limit, settings.http_rate_burst)

@@ -1,8 +1,12 @@
 """Every goals endpoint needs a valid bearer token of a clinician or clinic admin."""
 import time
+from dataclasses import replace
 
 import jwt
 import pytest
+
+from services.goals.app import create_app
+from tests.identity_provider import AUDIENCE
 
 pytestmark = pytest.mark.integration
 
@@ -47,7 +51,7 @@ def claims(**changes) -> dict:
 @pytest.mark.parametrize("make_token", [
     lambda secret: "not-a-jwt",
     lambda secret: jwt.encode(claims(), "another-secret-" + secret, algorithm="HS256"),
-    lambda secret: jwt.encode(claims(exp=int(time.time()) - 10), secret, algorithm="HS256"),
+    lambda secret: jwt.encode(claims(exp=int(time.time()) - 60), secret, algorithm="HS256"),  # past the leeway
     lambda secret: jwt.encode(claims(), secret, algorithm="HS512"),
     lambda secret: jwt.encode(claims(clinic_id=None), secret, algorithm="HS256"),
     lambda secret: jwt.encode(claims(role="client"), secret, algorithm="HS256"),
@@ -68,3 +72,19 @@ def test_a_clinic_admin_may_use_the_api(client, auth, goal_body):
     response = client.post("/v1/goals", json=goal_body(), headers=auth(role="clinic_admin", sub="admin-1"))
 
     assert response.status_code == 201 and response.json["clinician_id"] == "admin-1"
+
+
+@pytest.mark.parametrize("alg", ["RS256", "ES256"])
+def test_an_identity_providers_token_may_use_the_api_and_a_shared_secret_one_may_not(
+        identity_provider, goals_settings, goals_db, clinic, goal_body, alg):
+    settings = replace(goals_settings, jwt_jwks_url=identity_provider.jwks_url, jwt_issuer=identity_provider.issuer,
+                       jwt_audience=AUDIENCE)
+    client = create_app(settings, db=goals_db).test_client()
+    token = identity_provider.sign(identity_provider.add_key(alg), clinic_id=clinic, sub="dr-lee")
+
+    created = client.post("/v1/goals", json=goal_body(), headers={"Authorization": f"Bearer {token}"})
+    shared_secret_token = jwt.encode(claims(clinic_id=clinic), goals_settings.jwt_secret, algorithm="HS256")
+    refused = client.get("/v1/goals", headers={"Authorization": f"Bearer {shared_secret_token}"})
+
+    assert created.status_code == 201 and created.json["clinician_id"] == "dr-lee"
+    assert refused.status_code == 401 and refused.json["code"] == 401

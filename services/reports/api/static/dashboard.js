@@ -1,5 +1,6 @@
 // Progress dashboard: reads the reports JSON API with the user's token and lays out the charts.
-// The token lives in sessionStorage (gone with the tab) and travels only in the Authorization header.
+// The token (from the identity provider's sign-in, sign_in.js, or pasted in development) lives in
+// sessionStorage (gone with the tab) and travels only in the Authorization header.
 "use strict";
 
 (function () {
@@ -7,6 +8,7 @@
   const TOKEN_KEY = "reports-dashboard-token";
   const CLOSED = ["completed", "cancelled", "entered-in-error", "rejected"];
   const scales = JSON.parse(document.getElementById("scales").textContent);
+  const signIn = JSON.parse(document.getElementById("sign-in-config").textContent);  // null: a pasted token
   const $ = (id) => document.getElementById(id);
 
   async function api(path) {
@@ -113,16 +115,35 @@
     }
   }
 
+  function failed(prefix) {
+    return (error) => {
+      $("status").className = "status error";
+      $("status").textContent = prefix + error.message;
+    };
+  }
+
   $("query").addEventListener("submit", (event) => {
     event.preventDefault();
-    sessionStorage.setItem(TOKEN_KEY, $("token").value.trim().replace(/^Bearer\s+/i, ""));
+    if (!signIn) sessionStorage.setItem(TOKEN_KEY, $("token").value.trim().replace(/^Bearer\s+/i, ""));
+    if (!sessionStorage.getItem(TOKEN_KEY)) {
+      $("status").textContent = "Sign in first.";
+      return;
+    }
     show($("client-id").value.trim());
   });
   $("forget").addEventListener("click", () => {
     sessionStorage.removeItem(TOKEN_KEY);
-    $("token").value = "";
+    if (!signIn) $("token").value = "";
     $("report").hidden = true;
-    $("status").textContent = "Token forgotten.";
+    $("status").textContent = signIn ? "Signed out." : "Token forgotten.";
   });
-  if (sessionStorage.getItem(TOKEN_KEY)) $("token").value = sessionStorage.getItem(TOKEN_KEY);
+  if (signIn) {
+    $("sign-in").addEventListener("click", () => window.SignIn.start(signIn).catch(failed("Could not sign in: ")));
+    window.SignIn.finish(signIn).then((token) => {
+      if (token) sessionStorage.setItem(TOKEN_KEY, token);
+      if (sessionStorage.getItem(TOKEN_KEY)) $("status").textContent = "Signed in.";
+    }).catch(failed("Could not sign in: "));
+  } else if (sessionStorage.getItem(TOKEN_KEY)) {
+    $("token").value = sessionStorage.getItem(TOKEN_KEY);
+  }
 })();
