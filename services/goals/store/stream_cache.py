@@ -15,7 +15,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from services.goals.store.streams import Stream, Streams
-from shared.store.eventstore import ConcurrencyConflict
+from shared.store.eventstore import AlreadyApplied, ConcurrencyConflict, Request
 
 
 class CachedStreams:
@@ -38,17 +38,28 @@ class CachedStreams:
         return stream
 
     def append(self, clinic_id: str, stream_id: str, client_id: str, before: Stream | None, events: list,
-               correlation_id: str | None = None) -> Stream:
-        """Append after `before` (None: a new stream); the stream as it now is."""
+               correlation_id: str | None = None, request: Request | None = None, listed: bool = True) -> Stream:
+        """Append after `before` (None: a new stream), see Streams.append; the stream as it now is."""
         before = before or Stream([], [])
         try:
-            stored = self.streams.append(clinic_id, stream_id, client_id, before.version, events, correlation_id)
-        except ConcurrencyConflict:
+            stored = self.streams.append(clinic_id, stream_id, client_id, before.version, events, correlation_id,
+                                         request, listed)
+        except (ConcurrencyConflict, AlreadyApplied):
             self._forget(clinic_id, stream_id)
             raise
         after = Stream(before.events + list(events), before.envelopes + stored)
         self._keep(clinic_id, stream_id, after)
         return after
+
+    def applied(self, clinic_id: str, request: Request) -> Stream | None:
+        """What the request's commit left (Streams.applied), from the store."""
+        return self.streams.applied(clinic_id, request)
+
+    def unlisted(self, clinic_id: str) -> list[dict]:
+        return self.streams.unlisted(clinic_id)
+
+    def mark_listed(self, commit_ids: list[str]) -> None:
+        self.streams.mark_listed(commit_ids)
 
     def _keep(self, clinic_id: str, stream_id: str, stream: Stream) -> None:
         if self.capacity <= 0:
