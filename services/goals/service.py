@@ -3,10 +3,11 @@
 The caller (the HTTP edge) passes the `Actor` (clinic and user from the token),
 validated inputs, and optionally the versions it expects (If-Match). A command
 is first decided on this process's cached stream when there is one; if that
-decision fails in any way it is taken again on a fresh load, so only the store's
-state ever refuses a command. Without an expectation, a command that lost a race
-to another writer is decided again on the new state (nothing is lost; invariants
-still hold); with one, the caller hears 412 (stale) or 409 (lost race).
+decision fails in any way, or finds nothing to change, it is taken again on a
+fresh load, so only the store's state ever refuses a command or leaves it
+unchanged. Without an expectation, a command that lost a race to another writer
+is decided again on the new state (nothing is lost; invariants still hold); with
+one, the caller hears 412 (stale) or 409 (lost race).
 
 A request with an Idempotency-Key (the actor's `request`) runs at most once: its
 commit carries the request, and when the store already holds that commit the
@@ -116,7 +117,10 @@ class GoalsService:
             try:
                 if expected is not None and goal.version not in expected:
                     raise StaleVersion()
-                return self._save_goal(actor, stream, goal, decide(goal))
+                events = decide(goal)
+                if not events and stream.cached:
+                    continue  # "nothing to change" is a decision too: take it on the store's state
+                return self._save_goal(actor, stream, goal, events)
             except DomainError as refusal:
                 lost_race = isinstance(refusal, ConcurrencyConflict) and expected is None
                 if attempt == ATTEMPTS or not (stream.cached or lost_race):

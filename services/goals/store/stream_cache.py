@@ -3,8 +3,9 @@
 Correct with any number of processes because nothing is decided finally on a
 cached stream: an append after a cached stream that another process has moved on
 fails the store's version guard (ConcurrencyConflict), and the service then
-decides again on a fresh load; a refusal decided on a cached stream is also
-re-checked on a fresh load (see GoalsService._change_goal). Entries are keyed by
+decides again on a fresh load; a refusal, or a decision that nothing changes,
+taken on a cached stream is also re-checked on a fresh load (see
+GoalsService._decide_goal_change). Entries are keyed by
 (clinic, stream), so the tenant check of `Streams.load` holds for cached reads too.
 Reads that answer GETs always load fresh.
 """
