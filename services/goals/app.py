@@ -11,7 +11,6 @@ from services.goals.api import events, goals, milestones, sessions, status
 from services.goals.indexes import DECLARED
 from services.goals.service import GoalsService
 from services.goals.settings import GoalsSettings
-from services.goals.store.idempotency import IdempotencyRecords
 from services.goals.store.read_model import ReadModel
 from services.goals.store.stream_cache import CachedStreams
 from services.goals.store.streams import Streams
@@ -34,7 +33,6 @@ def create_app(settings: GoalsSettings | None = None, db=None):
     db = service_db(app)
     streams = CachedStreams(Streams(EventStore(db)), settings.stream_cache_size)
     app.extensions["goals_service"] = GoalsService(streams, ReadModel(db))
-    app.extensions["idempotency_records"] = IdempotencyRecords(db)
     api.spec.options["security"] = [BEARER]
     for module in (goals, milestones, status, events, sessions):
         api.register_blueprint(module.blp)

@@ -6,6 +6,6 @@ its own ``INDEXES``; a new store module adds its ``INDEXES`` here.
 """
 from __future__ import annotations
 
-from services.goals.store import idempotency, read_model
+from services.goals.store import read_model
 from shared.store import eventstore
-DECLARED = eventstore.INDEXES + read_model.INDEXES + idempotency.INDEXES
+DECLARED = eventstore.INDEXES + read_model.INDEXES

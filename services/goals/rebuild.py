@@ -4,9 +4,10 @@
 
 The read model (`goal_index`, `session_index`) is derived data: every document is
 the fold of one stream. Rebuilding writes each stream's current state with the
-same version guard as the API, so it may run while the API takes writes. It
-fills in what a crash between an append and its index write left out; to change
-the documents' shape, drop `goal_index` and `session_index` first.
+same version guard as the API, so it may run while the API takes writes. What a
+crash between an append and its index write left out, the API's listings write
+themselves (services/goals/service.py); the rebuild is for changing the
+documents' shape: drop `goal_index` and `session_index` first.
 """
 from __future__ import annotations
 
@@ -15,13 +16,11 @@ import sys
 import logging
 
 from services.goals.indexes import DECLARED
-from services.goals.service import Actor, GoalsService
+from services.goals.service import GoalsService
 from services.goals.settings import GoalsSettings
 from services.goals.store.read_model import ReadModel
 from services.goals.store.stream_cache import CachedStreams
 from services.goals.store.streams import Streams
-from shared.contract import envelope
-from shared.contract.types import GOAL_CREATED, SESSION_LOGGED
 from shared.runtime import jsonlog
 from shared.store import indexes, mongo
 from shared.store.eventstore import EventStore
@@ -31,17 +30,12 @@ log = logging.getLogger(__name__)
 
 def rebuild(db) -> int:
     """Write every stream's current state into the read model; return how many streams."""
-    store, read_model = EventStore(db), ReadModel(db)
+    store = EventStore(db)
     indexes.ensure(db, DECLARED)
-    service = GoalsService(CachedStreams(Streams(store), capacity=0), read_model)
+    service = GoalsService(CachedStreams(Streams(store), capacity=0), ReadModel(db))
     count = 0
     for commit in store.first_commits():
-        first = envelope.from_dict(commit["events"][0])
-        actor = Actor(first.clinicid, "rebuild")
-        if first.type == GOAL_CREATED:
-            read_model.goal_changed(actor.clinic_id, None, service.goal(actor, first.subject))
-        elif first.type == SESSION_LOGGED:
-            read_model.record_session(actor.clinic_id, service.session(actor, first.subject))
+        service.relist(commit["clinic_id"], commit["stream_id"])
         count += 1
     return count
 

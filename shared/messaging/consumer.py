@@ -15,6 +15,9 @@ Guarantees, in one place for every projection:
 - every event reaches the handlers and the write path with the position it was
   read at (``event.position``: topic, partition, offset), which the guard by
   position needs (shared.store.projection).
+
+The lag is measured apart from the loop, from the committed offsets
+(shared.messaging.lag), so that it is right while a batch runs too.
 """
 from __future__ import annotations
 
@@ -32,7 +35,7 @@ from shared.messaging.deadletters import DeadLetters, Rejected
 from shared.messaging.kafka_clients import Record
 from shared.messaging.offsets import AppliedOffsets, CommitOnRevoke, commit
 from shared.runtime.lifecycle import Stop
-from shared.runtime.metrics import BATCH_SECONDS, CONSUMER_LAG, EVENTS_IGNORED, EVENTS_PROCESSED, HANDLER_RETRIES
+from shared.runtime.metrics import BATCH_SECONDS, EVENTS_IGNORED, EVENTS_PROCESSED, HANDLER_RETRIES
 from shared.store.projection import Context, Projection, write_batch
 
 log = logging.getLogger(__name__)
@@ -158,13 +161,6 @@ def run(projection: Projection, consumer: KafkaConsumer, applier: Applier, stop:
                 applier.apply([record for partition_records in batches.values() for record in partition_records])
                 applied.add(batches)
                 commit(consumer, applied)
-                report_lag(consumer, projection.name)
     finally:  # close() revokes, which commits what was applied: never a batch that failed
         consumer.close(autocommit=False)
 
-
-def report_lag(consumer: KafkaConsumer, group: str) -> None:
-    for tp in consumer.assignment():
-        end, position = consumer.highwater(tp), consumer.position(tp)
-        if end is not None and position is not None:
-            CONSUMER_LAG.labels(group, tp.topic, tp.partition).set(max(end - position, 0))

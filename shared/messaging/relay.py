@@ -6,10 +6,15 @@ While Kafka is away a round keeps waiting for its acknowledgements (the producer
 retries until ``delivery_timeout_ms``) instead of sending the same events again,
 so an outage alone creates no duplicates. Consumers de-duplicate by the
 per-aggregate sequence anyway.
+
+The backlog (how many commits wait, and since when) is measured on a timer thread
+of its own (:func:`watch_backlog`), so it keeps rising while a round waits for an
+absent Kafka: that, not an API's readiness, is where a Kafka outage shows.
 """
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Callable, Protocol
 
@@ -21,16 +26,18 @@ from shared.contract import envelope
 from shared.contract.envelope import CloudEvent
 from shared.contract.redaction import partner_view
 from shared.contract.registry import event_type
+from shared.domain.time import Clock, instant, utc_now
 from shared.messaging.kafka_clients import acknowledged
 from shared.messaging.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS
 from shared.runtime.lifecycle import Stop, never
-from shared.runtime.metrics import OUTBOX_BACKLOG, RELAYED, RELAY_ERRORS
+from shared.runtime.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE, RELAYED, RELAY_ERRORS
 
 log = logging.getLogger(__name__)
 PARTNER_TOPICS = {GOALS_EVENTS: GOALS_PARTNER_EVENTS}
 STRUCTURED = b"application/cloudevents+json; charset=UTF-8"  # CloudEvents Kafka binding, structured mode
 BATCH = 500         # commits per round
 IDLE_SLEEP = 0.05   # seconds between rounds that found nothing (an idle poll reads nothing: module docstring)
+BACKLOG_INTERVAL = 5.0  # seconds between measurements of the backlog
 
 
 class Outbox(Protocol):
@@ -71,7 +78,6 @@ def send_event(producer: KafkaProducer, event: CloudEvent, topic_name: TopicName
 def relay_once(store: Outbox, producer: KafkaProducer, topic_name: TopicName, stop: Stop = never) -> int:
     """Publish one batch of unpublished commits (BATCH at most); return how many events were published."""
     commits = store.unpublished(BATCH)
-    OUTBOX_BACKLOG.set(len(commits) if len(commits) < BATCH else store.count_unpublished())
     if not commits:
         return 0
     futures: list = []
@@ -87,12 +93,35 @@ def relay_once(store: Outbox, producer: KafkaProducer, topic_name: TopicName, st
     store.mark_published([commit["_id"] for commit in commits])
     count = sum(len(commit["events"]) for commit in commits)
     RELAYED.inc(count)
-    OUTBOX_BACKLOG.dec(len(commits))
     return count
 
 
+def report_backlog(store: Outbox, now: Clock = utc_now) -> None:
+    """Set the backlog gauges: how many commits are unpublished, and the age of the oldest (its first event's time)."""
+    oldest = store.unpublished(1)
+    OUTBOX_BACKLOG.set(store.count_unpublished() if oldest else 0)
+    age = (now() - instant(oldest[0]["events"][0]["time"])).total_seconds() if oldest else 0.0
+    OUTBOX_OLDEST_AGE.set(max(age, 0.0))
+
+
+def watch_backlog(store: Outbox, stop: Stop, interval: float = BACKLOG_INTERVAL) -> threading.Thread:
+    """Report the backlog every `interval` seconds until `stop()`, in a daemon thread (the first report at once)."""
+    def watch() -> None:
+        while not stop():
+            try:
+                report_backlog(store)
+            except PyMongoError as error:
+                log.warning("relay backlog not measured", extra={"error": type(error).__name__})
+            _sleep(interval, stop)
+
+    thread = threading.Thread(target=watch, name="relay-backlog", daemon=True)
+    thread.start()
+    return thread
+
+
 def run(store: Outbox, producer: KafkaProducer, stop: Stop, topic_name: TopicName) -> None:
-    """Relay until `stop()` is true; Kafka and store outages are waited out with backoff."""
+    """Relay until `stop()` is true; Kafka and store outages are waited out with backoff; the backlog is watched."""
+    watch_backlog(store, stop)
     backoff = 0.5
     while not stop():
         try:

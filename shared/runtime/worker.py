@@ -8,6 +8,7 @@ from pymongo.database import Database
 
 from shared.messaging import consumer, kafka_clients
 from shared.messaging.deadletters import DeadLetters
+from shared.messaging.lag import LagMonitor
 from shared.messaging.topics import EVENT_TOPICS, dead_letter_topic, ensure_topics
 from shared.runtime import jsonlog, metrics
 from shared.runtime.config import Settings
@@ -38,6 +39,7 @@ def run_projection(projection: Projection, settings: Settings, process: str) -> 
     applier = build_applier(projection, settings, db, producer)
     log.info("consumer starting", extra={"group": projection.name, "topics": list(projection.topics)})
     topics = [settings.topic(name) for name in projection.topics]
+    LagMonitor(settings, projection).start(stop)
     consumer.run(projection, kafka_clients.consumer(settings, settings.topic(projection.name)), applier, stop, topics)
     producer.close()
     log.info("consumer stopped", extra={"group": projection.name})

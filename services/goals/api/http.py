@@ -7,7 +7,7 @@ import re
 import uuid
 from http import HTTPStatus
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_smorest import Blueprint
 
 from services.goals.api.idempotency import idempotent
@@ -34,10 +34,11 @@ def service() -> GoalsService:
 
 
 def actor() -> Actor:
-    """The clinic and user of the bearer token, and the request's correlation id."""
+    """The clinic and user of the bearer token, the request's correlation id and its Idempotency-Key."""
     given = request.headers.get("X-Correlation-ID", "")
     correlation_id = given if _CORRELATION_ID.fullmatch(given) else str(uuid.uuid4())
-    return Actor(principal().clinic_id, principal().subject, correlation_id)
+    keyed, applied = g.get("keyed_request", (None, None))
+    return Actor(principal().clinic_id, principal().subject, correlation_id, keyed, applied)
 
 
 def expected_versions() -> frozenset[int] | None:

@@ -13,6 +13,12 @@ from shared.domain.errors import DomainError
 # Invalid input.
 
 
+class IdempotencyKeyReused(DomainError):
+    code = "idempotency-key-reused"
+    field = "Idempotency-Key"
+    message = "This key was used for a different request"
+
+
 class InvalidIdentifier(DomainError):
     code = "invalid-identifier"
 

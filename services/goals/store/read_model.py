@@ -5,9 +5,12 @@ aggregate's version. A goal's summary is written only when it changes (reaching 
 milestone leaves it as it was: GET the goal for its milestones and version). An
 update only lands while the stored version is lower, so a late or repeated write
 never moves a document backwards; a first version is a plain insert. The
-collections hold nothing the event store does not: `python -m services.goals.rebuild`
-derives them again from the stored commits (after a crash between an append and
-its index write; to change the documents' shape, drop the collections first).
+collections hold nothing the event store does not, and can never fall behind it
+for good: a commit that changes them is stored with ``listed: false`` and marked
+listed after its write here, and every read of them first writes what the
+clinic's unlisted commits left out (a worker that died between the two steps;
+see GoalsService). `python -m services.goals.rebuild` derives them again from
+the stored commits (to change the documents' shape, drop the collections first).
 
 A session's document also lists the goals it rated (`rated_goals`, not shown in
 listings): whether any session rated a goal is one indexed lookup (its GAS levels
@@ -70,11 +73,15 @@ class ReadModel:
     def __init__(self, db: Database):
         self.goals, self.sessions = db[GOAL_INDEX], db[SESSION_INDEX]
 
+    @staticmethod
+    def shows_change(before, after) -> bool:
+        """Whether the goal's listed summary differs between `before` (None for a new goal) and `after`."""
+        return before is None or goal_summary(before) != goal_summary(after)
+
     def goal_changed(self, clinic_id: str, before, after) -> None:
         """Store the goal's summary if `after` changed it (`before` is None for a new goal)."""
-        summary = goal_summary(after)
-        if before is None or goal_summary(before) != summary:
-            _record(self.goals, clinic_id, after.goal_id, after.version, summary)
+        if self.shows_change(before, after):
+            _record(self.goals, clinic_id, after.goal_id, after.version, goal_summary(after))
 
     def record_session(self, clinic_id: str, session) -> None:
         _record(self.sessions, clinic_id, session.session_id, session.version, session_document(session))

@@ -3,8 +3,9 @@
 Correct with any number of processes because nothing is decided finally on a
 cached stream: an append after a cached stream that another process has moved on
 fails the store's version guard (ConcurrencyConflict), and the service then
-decides again on a fresh load; a refusal decided on a cached stream is also
-re-checked on a fresh load (see GoalsService._change_goal). Entries are keyed by
+decides again on a fresh load; a refusal, or a decision that nothing changes,
+taken on a cached stream is also re-checked on a fresh load (see
+GoalsService._decide_goal_change). Entries are keyed by
 (clinic, stream), so the tenant check of `Streams.load` holds for cached reads too.
 Reads that answer GETs always load fresh.
 """
@@ -15,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from services.goals.store.streams import Stream, Streams
-from shared.store.eventstore import ConcurrencyConflict
+from shared.store.eventstore import AlreadyApplied, ConcurrencyConflict, Request
 
 
 class CachedStreams:
@@ -38,17 +39,28 @@ class CachedStreams:
         return stream
 
     def append(self, clinic_id: str, stream_id: str, client_id: str, before: Stream | None, events: list,
-               correlation_id: str | None = None) -> Stream:
-        """Append after `before` (None: a new stream); the stream as it now is."""
+               correlation_id: str | None = None, request: Request | None = None, listed: bool = True) -> Stream:
+        """Append after `before` (None: a new stream), see Streams.append; the stream as it now is."""
         before = before or Stream([], [])
         try:
-            stored = self.streams.append(clinic_id, stream_id, client_id, before.version, events, correlation_id)
-        except ConcurrencyConflict:
+            stored = self.streams.append(clinic_id, stream_id, client_id, before.version, events, correlation_id,
+                                         request, listed)
+        except (ConcurrencyConflict, AlreadyApplied):
             self._forget(clinic_id, stream_id)
             raise
         after = Stream(before.events + list(events), before.envelopes + stored)
         self._keep(clinic_id, stream_id, after)
         return after
+
+    def applied(self, clinic_id: str, request: Request) -> Stream | None:
+        """What the request's commit left (Streams.applied), from the store."""
+        return self.streams.applied(clinic_id, request)
+
+    def unlisted(self, clinic_id: str) -> list[dict]:
+        return self.streams.unlisted(clinic_id)
+
+    def mark_listed(self, commit_ids: list[str]) -> None:
+        self.streams.mark_listed(commit_ids)
 
     def _keep(self, clinic_id: str, stream_id: str, stream: Stream) -> None:
         if self.capacity <= 0:

@@ -3,7 +3,7 @@ import threading
 
 import pytest
 
-from shared.store.eventstore import ConcurrencyConflict
+from shared.store.eventstore import AlreadyApplied, ConcurrencyConflict, Request
 
 pytestmark = pytest.mark.integration
 
@@ -61,3 +61,25 @@ def test_an_append_after_a_stale_read_is_refused_and_stores_nothing(store, event
 def test_events_numbered_wrongly_for_the_expected_version_are_refused(store, events):
     with pytest.raises(ValueError):
         store.append("goal-1", 3, [events.goal_created("client-1", "goal-1")])
+
+
+def test_one_request_is_stored_by_one_commit_at_most(store, events):
+    request = Request("request-1", "fingerprint")
+    store.append("goal-1", 0, [events.goal_created("client-1", "goal-1")], request)
+    again = events.milestone_reached("client-1", "goal-1")
+    object.__setattr__(again, "sequence", 2)
+
+    with pytest.raises(AlreadyApplied):
+        store.append("goal-1", 1, [again], request)
+
+    assert store.commit_of("request-1")["last_version"] == 1 and len(store.load("goal-1")) == 1
+
+
+def test_a_commit_the_writer_has_not_listed_yet_is_found_until_marked(store, events):
+    created = events.goal_created("client-1", "goal-1")
+    store.append("goal-1", 0, [created], listed=False)
+    found = store.unlisted(created.clinicid)
+
+    store.mark_listed([commit["_id"] for commit in found])
+
+    assert [commit["stream_id"] for commit in found] == ["goal-1"] and store.unlisted(created.clinicid) == []

@@ -3,15 +3,20 @@ import io
 import json
 import logging
 import socket
+import threading
 import urllib.request
+from datetime import timedelta
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from backbone_kit import applied_count, consuming, counting_projection
 
 from shared.messaging import kafka_clients, relay
+from shared.messaging.lag import LagMonitor
+from shared.domain.time import instant
 from shared.runtime import metrics
 from shared.messaging.topics import GOALS_EVENTS
+from shared.runtime.lifecycle import StopFlag
 from shared.runtime.jsonlog import JsonFormatter
 from tests.support import publish, wait_until
 
@@ -51,7 +56,7 @@ def invalid_copy(event) -> bytes:
     return json.dumps(raw).encode()
 
 
-def test_a_consumer_exposes_its_lag_and_processed_and_failed_counters(settings, db, events, scrape):
+def test_a_consumer_exposes_its_processed_and_failed_counters(settings, db, events, scrape):
     sent = events.mix(clients=3, per_client=4)
     publish(settings, sent, raw=[(GOALS_EVENTS, b"not json")])
     projection = counting_projection()
@@ -60,37 +65,93 @@ def test_a_consumer_exposes_its_lag_and_processed_and_failed_counters(settings, 
         wait_until(lambda: applied_count(db) >= len(sent), message="all applied")
         wait_until(lambda: f'events_failed_total{{group="{projection.name}",reason="undecodable"}} 1.0' in scrape(),
                    message="the dead letter counted")
-        group = f'group="{projection.name}"'
-        # the lag gauges follow the offsets committed after each batch's writes, a moment after them
-        exposed = wait_until(lambda: caught_up(scrape(), group), message="every partition's lag at 0")
+        exposed = scrape()
 
+    group = f'group="{projection.name}"'
     assert f'events_processed_total{{{group},type="goal-created"}} 3.0' in exposed
     assert f'events_processed_total{{{group},type="session-logged"}} 3.0' in exposed
-    lags = [line for line in exposed.splitlines() if line.startswith("consumer_lag{") and group in line]
-    assert len(lags) == 3, "one gauge per partition"
 
 
-def caught_up(exposed: str, group: str) -> str | None:
-    """The scrape if it holds a lag gauge at 0 for each of the 3 partitions, else None."""
-    lags = [line for line in exposed.splitlines() if line.startswith("consumer_lag{") and group in line]
-    return exposed if len(lags) == 3 and all(line.endswith(" 0.0") for line in lags) else None
+def lags_of(exposed: str, group: str) -> list[float]:
+    """The lag gauges of the group in a scrape, one per partition."""
+    return [s.value for family in text_string_to_metric_families(exposed) for s in family.samples
+            if s.name == "consumer_lag" and s.labels["group"] == group]
+
+
+def test_the_lag_is_exposed_from_the_start_before_any_consumer_ran(settings, events, scrape):
+    publish(settings, events.mix(clients=3, per_client=4))
+    projection, stop = counting_projection(), StopFlag()
+
+    LagMonitor(settings, projection).start(stop, interval=0.2)
+    try:
+        lags = wait_until(lambda: lags_of(scrape(), projection.name) or None, message="the lag gauges")
+    finally:
+        stop.set()
+
+    assert len(lags) == 3 and sum(lags) == 12
+
+
+def test_the_lag_counts_the_records_of_a_batch_being_applied_until_they_are_committed(settings, db, events):
+    sent = events.mix(clients=3, per_client=4)
+    publish(settings, sent)
+    inside, release = threading.Event(), threading.Event()
+
+    def blocks(event, ctx):
+        inside.set()
+        release.wait(30)
+        return []
+
+    projection = counting_projection(goal_created=blocks)
+    monitor = LagMonitor(settings, projection)
+    with consuming(projection, settings, db):
+        assert inside.wait(30), "a batch started"
+        during = sum(monitor.measure().values())
+        release.set()
+        wait_until(lambda: sum(monitor.measure().values()) == 0, message="the lag back to 0")
+
+    assert during == len(sent)
 
 
 def test_the_relay_exposes_its_backlog_and_published_counter(settings, store, events, scrape, monkeypatch):
     monkeypatch.setattr(relay, "BATCH", 2)
-    for c in range(3):
-        store.append(f"goal-{c}", 0, [events.goal_created(f"client-{c}", f"goal-{c}")])
+    created = [events.goal_created(f"client-{c}", f"goal-{c}") for c in range(3)]
+    for event in created:
+        store.append(event.subject, 0, [event])
     producer = kafka_clients.producer(settings)
     before = scrape()
 
+    def a_minute_later():
+        return instant(created[0].time) + timedelta(seconds=60)
+
+    relay.report_backlog(store, now=a_minute_later)
+    waiting = scrape()
     relay.relay_once(store, producer, settings.topic)
-    during = scrape()
     relay.relay_once(store, producer, settings.topic)
     producer.close()
+    relay.report_backlog(store, now=a_minute_later)
 
-    assert "outbox_unpublished_commits 1.0" in during
-    assert "outbox_unpublished_commits 0.0" in scrape()
+    assert (sample(waiting, "outbox_unpublished_commits"), sample(waiting, "outbox_oldest_unpublished_seconds")) == (
+        3, 60)
+    assert (sample(scrape(), "outbox_unpublished_commits"), sample(scrape(), "outbox_oldest_unpublished_seconds")) == (
+        0, 0)
     assert sample(scrape(), "events_relayed_total") - sample(before, "events_relayed_total") == 3
+
+
+def test_the_relay_reports_its_backlog_while_it_publishes_nothing(store, events, scrape):
+    store.append("goal-1", 0, [events.goal_created("client-1", "goal-1")])
+    stop = StopFlag()
+
+    def reported():
+        exposed = scrape()
+        return exposed if sample(exposed, "outbox_unpublished_commits") == 1 else None
+
+    relay.watch_backlog(store, stop, interval=0.1)
+    try:
+        exposed = wait_until(reported, message="the backlog reported")
+    finally:
+        stop.set()
+
+    assert sample(exposed, "outbox_oldest_unpublished_seconds") >= 0
 
 
 def test_worker_logs_are_json_lines_that_carry_no_event_data(settings, db, events, json_logs):

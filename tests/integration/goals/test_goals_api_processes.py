@@ -64,3 +64,14 @@ def test_a_read_shows_what_another_process_stored(client, other_process, auth, n
 
     assert client.get(f"/v1/goals/{goal['goal_id']}", headers=auth()).json["version"] == 2
     assert len(client.get(f"/v1/goals/{goal['goal_id']}/events", headers=auth()).json["events"]) == 2
+
+
+def test_a_change_that_looks_like_nothing_on_a_stale_cache_is_decided_on_the_store(client, other_process, auth,
+                                                                                   new_goal):
+    goal = new_goal()
+    url = f"/v1/goals/{goal['goal_id']}/status"
+    other_process.post(url, json={"lifecycle_status": "on-hold", "reason": "other"}, headers=auth())
+
+    response = client.post(url, json={"lifecycle_status": "active", "reason": "other"}, headers=auth())
+
+    assert (response.status_code, response.json["version"], response.json["lifecycle_status"]) == (200, 3, "active")
