@@ -25,10 +25,11 @@ browser:
 	  || echo "chromium not installed: browser tests will be skipped"; }
 
 ## up: start Kafka, the document store and every service in the background, the services under supervisord
-## (restarted when they die; .infra/$(PROFILE)/run/ holds its socket and every log); returns when all /readyz answer 200
+## (restarted when they die; .infra/$(PROFILE)/run/ holds its socket and every log); returns when all /readyz answer 200.
+## PROFILE=cluster: three Kafka nodes, topics replicated 3 times with min.insync.replicas=2
 up: install
-	python3 deploy/infra.py up --profile $(PROFILE)
-	$(PY) deploy/processes.py up --profile $(PROFILE)
+	servers="$$(python3 deploy/infra.py up --profile $(PROFILE))" && set -a && eval "$$servers" && set +a && \
+	  $(PY) deploy/processes.py up --profile $(PROFILE)
 
 ## down: stop everything `make up` started (each service: SIGTERM, up to 30 s to finish, then supervisord)
 down:

@@ -59,7 +59,7 @@ class Platform:
     """The platform's processes under supervisord (deploy/supervision.py), and their readiness."""
 
     def __init__(self, run_dir: Path, env: dict[str, str], ports: dict[str, int], metrics: bool = True):
-        self.ports = ports
+        self.env, self.ports = env, ports
         self.supervision = Supervision(run_dir, process_specs(ports, metrics), env, ROOT)
 
     def url(self, service: str) -> str:
