@@ -6,8 +6,6 @@ file lock keeps two runs from sharing it. It creates a topic with the platform's
 topic code, produces with the platform's producer and consumes with its consumer
 in a consumer group, before, during and after the stop of one node.
 """
-import fcntl
-import shutil
 import time
 import uuid
 
@@ -18,6 +16,7 @@ from deploy import infra as launcher
 from shared.messaging import kafka_clients
 from shared.messaging.topics import GOALS_EVENTS, ensure_topics
 from shared.runtime.config import Settings
+from backbone_kit import private_kafka
 from tests.support import wait_until
 
 pytestmark = pytest.mark.integration
@@ -29,24 +28,10 @@ GROUP = "cluster-test"
 @pytest.fixture(scope="module")
 def cluster():
     """Three Kafka nodes of this test alone; the seconds they took to start are printed."""
-    if shutil.which("java") is None:
-        pytest.fail("no java on PATH: the native Kafka launcher (deploy/infra.py) cannot run")
-    launcher.INFRA.mkdir(parents=True, exist_ok=True)
-    with open(launcher.INFRA / "cluster.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            launcher.install()
-            launcher.stop_kafka(PROFILE)
-            shutil.rmtree(PROFILE.home, ignore_errors=True)
-            began = time.monotonic()
-            launcher.start_kafka(PROFILE)
-            print(f"three Kafka nodes started in {time.monotonic() - began:.1f}s")
-            yield PROFILE
-        except SystemExit as error:  # the launcher reports failures that way
-            pytest.fail(str(error))
-        finally:
-            launcher.stop_kafka(PROFILE)
-            shutil.rmtree(PROFILE.home, ignore_errors=True)
+    began = time.monotonic()
+    with private_kafka(PROFILE) as profile:
+        print(f"three Kafka nodes started in {time.monotonic() - began:.1f}s")
+        yield profile
 
 
 @pytest.fixture
