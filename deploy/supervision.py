@@ -132,7 +132,7 @@ class Supervision:
     def _spawns(self) -> dict[str, int]:
         log = self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
         counts: dict[str, int] = {}
-        for line in log[log.rfind(STARTED_MARK):].splitlines():
+        for line in log[max(log.rfind(STARTED_MARK), 0):].splitlines():
             if " spawned: '" in line:
                 name = line.split(" spawned: '", 1)[1].split("'", 1)[0]
                 counts[name] = counts.get(name, 0) + 1
