@@ -24,16 +24,19 @@ browser:
 	@command -v chromium >/dev/null || { (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
 	  || echo "chromium not installed: browser tests will be skipped"; }
 
-## up: start Kafka, the document store and every service in the background; returns when all /readyz answer 200
+## up: start Kafka, the document store and every service in the background, the services under supervisord
+## (restarted when they die; .infra/$(PROFILE)/run/ holds its socket and every log); returns when all /readyz answer 200.
+## PROFILE=cluster: three Kafka nodes, topics replicated 3 times with min.insync.replicas=2
 up: install
-	python3 deploy/infra.py up --profile $(PROFILE)
-	$(PY) deploy/processes.py up --profile $(PROFILE)
+	servers="$$(python3 deploy/infra.py up --profile $(PROFILE))" && set -a && eval "$$servers" && set +a && \
+	  $(PY) deploy/processes.py up --profile $(PROFILE)
 
-## down: stop everything `make up` started
+## down: stop everything `make up` started (each service: SIGTERM, up to 30 s to finish, then supervisord)
 down:
 	-@[ -x $(PY) ] && $(PY) deploy/processes.py down --profile $(PROFILE)
 	python3 deploy/infra.py down --profile $(PROFILE)
 
+## status: each service's state, pid, uptime and restart count (from supervisord)
 status:
 	$(PY) deploy/processes.py status --profile $(PROFILE)
 

@@ -107,9 +107,9 @@ def wait_caught_up(settings: dict[str, Settings], platform: Platform) -> float:
         if time.monotonic() - started > CATCH_UP_TIMEOUT_S:
             raise SystemExit(f"still {behind} records behind and {unplanned} requests unplanned "
                              f"after {CATCH_UP_TIMEOUT_S}s")
-        dead = [name for name, alive in platform.status().items() if not alive]
-        if dead:
-            raise SystemExit(f"processes exited: {dead}\n{platform.tail(dead[0])}")
+        failed = [process.name for process in platform.supervision.processes() if process.failed]
+        if failed:
+            raise SystemExit(f"processes exited: {failed}\n{platform.supervision.tail(failed[0])}")
         if time.monotonic() - last_report > 30:
             say(f"    projectors {behind:,} records behind, reminders planner {unplanned:,} requests behind")
             last_report = time.monotonic()

@@ -6,6 +6,10 @@
     python3 deploy/infra.py down [--profile P] # stop both
     python3 deploy/infra.py env [--profile P]  # print the environment variables to use
 
+The "cluster" profile runs three Kafka nodes (each a broker and a KRaft controller,
+a quorum of three voters) with small heaps; its environment asks for topics
+replicated three times with min.insync.replicas=2, so one node may stop.
+
 When KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI are both set, `up` starts nothing and
 reports those servers. Data lives in .infra/<profile>/ (git-ignored); the
 downloaded jars and the compiled store live in .infra/cache/. Standard library
@@ -40,6 +44,9 @@ DOCSTORE_CLASSES = CACHE / "docstore-classes"
 DEPLOY = ROOT / "deploy"
 
 
+NODE_PORT_STEP = 10  # Kafka node n (1, 2, 3) listens on kafka_port + 10 (n - 1), its controller likewise
+
+
 @dataclass(frozen=True)
 class Profile:
     name: str
@@ -48,14 +55,35 @@ class Profile:
     mongo_port: int
     durable_store: bool = False
     ttl_interval_seconds: int = 60  # how often the store expires TTL-indexed documents (60, as on MongoDB)
+    kafka_nodes: int = 1  # 3: a cluster, every node a broker and a controller
+    kafka_heap: str = "768m"
 
     @property
     def home(self) -> Path:
         return INFRA / self.name
 
     @property
+    def nodes(self) -> list[int]:
+        return list(range(1, self.kafka_nodes + 1))
+
+    def node_name(self, node: int) -> str:
+        """The node's pid, log and data names: "kafka" for a single broker, "kafka-<n>" in a cluster."""
+        return "kafka" if self.kafka_nodes == 1 else f"kafka-{node}"
+
+    def broker_port(self, node: int) -> int:
+        return self.kafka_port + NODE_PORT_STEP * (node - 1)
+
+    def node_controller_port(self, node: int) -> int:
+        return self.controller_port + NODE_PORT_STEP * (node - 1)
+
+    @property
+    def replication(self) -> tuple[int, int]:
+        """(replication factor, min.insync.replicas) of the profile's topics: 1/1 for a broker, 3/2 for three."""
+        return (1, 1) if self.kafka_nodes == 1 else (3, 2)
+
+    @property
     def kafka_bootstrap(self) -> str:
-        return f"127.0.0.1:{self.kafka_port}"
+        return ",".join(f"127.0.0.1:{self.broker_port(node)}" for node in self.nodes)
 
     @property
     def mongodb_uri(self) -> str:
@@ -69,6 +97,8 @@ PROFILES = {
     "bench": Profile("bench", 39092, 39093, 37117),
     # a private broker that the broker-outage test stops and restarts (Kafka only)
     "outage": Profile("outage", 29092, 29093, 27217),
+    # three Kafka nodes (brokers 29192, 29202, 29212; controllers 29193, 29203, 29213): make up PROFILE=cluster
+    "cluster": Profile("cluster", 29192, 29193, 29117, durable_store=True, kafka_nodes=3, kafka_heap="384m"),
 }
 
 
@@ -141,23 +171,24 @@ def spawn(profile: Profile, name: str, cmd: list[str]) -> None:
     pidfile(profile, name).write_text(str(proc.pid))
 
 
-def terminate(profile: Profile, name: str, timeout: float = 30) -> None:
-    pid = running_pid(profile, name)
-    if pid is None:
-        return
-    os.killpg(pid, signal.SIGTERM)
+def terminate(profile: Profile, *names: str, timeout: float = 30) -> None:
+    """SIGTERM to every named process at once (a Kafka cluster stops together), SIGKILL after `timeout`."""
+    pids = {name: pid for name in names if (pid := running_pid(profile, name))}
+    for pid in pids.values():
+        os.killpg(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            break
-        reap(pid)
-        time.sleep(0.2)
-    else:
-        os.killpg(pid, signal.SIGKILL)
-    pidfile(profile, name).unlink(missing_ok=True)
-    log(f"{name} stopped")
+    for name, pid in pids.items():
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            reap(pid)
+            time.sleep(0.2)
+        else:
+            os.killpg(pid, signal.SIGKILL)
+        pidfile(profile, name).unlink(missing_ok=True)
+        log(f"{name} stopped")
 
 
 def reap(pid: int) -> None:
@@ -185,55 +216,80 @@ def wait_for(what: str, ready, timeout: float, logfile: Path) -> None:
 
 # --- Kafka -------------------------------------------------------------------
 
-def kafka_properties(profile: Profile) -> str:
-    data = profile.home / "kafka-data"
+def kafka_properties(profile: Profile, node: int) -> str:
+    data = profile.home / f"{profile.node_name(node)}-data"
+    port, controller = profile.broker_port(node), profile.node_controller_port(node)
+    voters = ",".join(f"{n}@127.0.0.1:{profile.node_controller_port(n)}" for n in profile.nodes)
+    replicas, min_insync = profile.replication
     return "\n".join([
         "process.roles=broker,controller",
-        "node.id=1",
-        f"controller.quorum.voters=1@127.0.0.1:{profile.controller_port}",
-        f"listeners=PLAINTEXT://127.0.0.1:{profile.kafka_port},CONTROLLER://127.0.0.1:{profile.controller_port}",
-        f"advertised.listeners=PLAINTEXT://127.0.0.1:{profile.kafka_port}",
+        f"node.id={node}",
+        f"controller.quorum.voters={voters}",
+        f"listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller}",
+        f"advertised.listeners=PLAINTEXT://127.0.0.1:{port}",
         "controller.listener.names=CONTROLLER",
         "inter.broker.listener.name=PLAINTEXT",
         "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
         f"log.dirs={data}",
         "num.partitions=3",
-        "offsets.topic.replication.factor=1",
+        f"default.replication.factor={replicas}",
+        f"min.insync.replicas={min_insync}",
+        f"offsets.topic.replication.factor={replicas}",
         "offsets.topic.num.partitions=1",
-        "transaction.state.log.replication.factor=1",
-        "transaction.state.log.min.isr=1",
-        "share.coordinator.state.topic.replication.factor=1",
-        "share.coordinator.state.topic.min.isr=1",
+        f"transaction.state.log.replication.factor={replicas}",
+        f"transaction.state.log.min.isr={min_insync}",
+        f"share.coordinator.state.topic.replication.factor={replicas}",
+        f"share.coordinator.state.topic.min.isr={min_insync}",
         "group.initial.rebalance.delay.ms=0",
         "auto.create.topics.enable=false",
         "",
     ])
 
 
-def start_kafka(profile: Profile) -> None:
-    if running_pid(profile, "kafka"):
-        return
+def start_kafka(profile: Profile, nodes: list[int] | None = None) -> None:
+    """Start the profile's Kafka nodes (all, or the given ones) that are not running; wait until each is up.
+
+    The nodes start together: a quorum of three controllers needs two before any is ready.
+    """
     home = profile.home
     home.mkdir(parents=True, exist_ok=True)
-    props = home / "server.properties"
-    props.write_text(kafka_properties(profile))
-    java = ["java", "-Xms256m", "-Xmx768m", "-XX:+UseG1GC",
+    java = ["java", "-Xms256m", f"-Xmx{profile.kafka_heap}", "-XX:+UseG1GC",
             f"-Dlog4j2.configurationFile={DEPLOY / 'kafka' / 'log4j2.xml'}",
             "-cp", f"{KAFKA_LIBS}/*"]
-    if not (home / "kafka-data" / "meta.properties").exists():
-        cluster_id = base64.urlsafe_b64encode(os.urandom(16)).rstrip(b"=").decode()
-        run(java + ["kafka.tools.StorageTool", "format", f"--cluster-id={cluster_id}", "-c", str(props)])
-    logfile = home / "kafka.log"
-    logfile.write_bytes(b"")
-    spawn(profile, "kafka", java + ["kafka.Kafka", str(props)])
-    wait_for("Kafka", lambda: b"Kafka Server started" in logfile.read_bytes()
-             or b"KafkaRaftServer started" in logfile.read_bytes(), 120, logfile)
-    log(f"Kafka ready on {profile.kafka_bootstrap}")
+    starting = [node for node in nodes or profile.nodes if not running_pid(profile, profile.node_name(node))]
+    props = {node: home / f"{profile.node_name(node)}.properties" for node in starting}
+    formats = []
+    for node in starting:
+        props[node].write_text(kafka_properties(profile, node))
+        if not (home / f"{profile.node_name(node)}-data" / "meta.properties").exists():
+            formats.append(subprocess.Popen(java + ["kafka.tools.StorageTool", "format",
+                                                    f"--cluster-id={cluster_id(profile)}", "-c", str(props[node])]))
+    if [code for code in (format_.wait() for format_ in formats) if code != 0]:
+        raise SystemExit(f"[infra] formatting the Kafka data of profile {profile.name} failed")
+    started = []
+    for node in starting:
+        logfile = home / f"{profile.node_name(node)}.log"
+        logfile.write_bytes(b"")
+        spawn(profile, profile.node_name(node), java + ["kafka.Kafka", str(props[node])])
+        started.append((node, logfile))
+    for node, logfile in started:
+        wait_for(f"Kafka node {node}", lambda: b"Kafka Server started" in logfile.read_bytes()
+                 or b"KafkaRaftServer started" in logfile.read_bytes(), 120, logfile)
+    if started:
+        log(f"Kafka ready on {profile.kafka_bootstrap}")
 
 
-def stop_kafka(profile: Profile) -> None:
-    """Stop the profile's broker (its data stays: start_kafka resumes it)."""
-    terminate(profile, "kafka")
+def cluster_id(profile: Profile) -> str:
+    """The profile's Kafka cluster id, made once (every node of a cluster is formatted with it)."""
+    path = profile.home / "kafka-cluster-id"
+    if not path.exists():
+        path.write_text(base64.urlsafe_b64encode(os.urandom(16)).rstrip(b"=").decode())
+    return path.read_text()
+
+
+def stop_kafka(profile: Profile, nodes: list[int] | None = None) -> None:
+    """Stop the profile's Kafka nodes, all or the given ones (their data stays: start_kafka resumes them)."""
+    terminate(profile, *(profile.node_name(node) for node in nodes or profile.nodes))
 
 
 # --- the document store -----------------------------------------------------
@@ -285,12 +341,14 @@ def up(profile: Profile) -> dict[str, str]:
 
 
 def down(profile: Profile) -> None:
-    terminate(profile, "kafka")
+    stop_kafka(profile)
     terminate(profile, "docstore")
 
 
 def environment(profile: Profile) -> dict[str, str]:
-    return {"KAFKA_BOOTSTRAP_SERVERS": profile.kafka_bootstrap, "MONGODB_URI": profile.mongodb_uri}
+    replicas, min_insync = profile.replication
+    return {"KAFKA_BOOTSTRAP_SERVERS": profile.kafka_bootstrap, "MONGODB_URI": profile.mongodb_uri,
+            "KAFKA_REPLICATION_FACTOR": str(replicas), "KAFKA_MIN_INSYNC_REPLICAS": str(min_insync)}
 
 
 def main(argv: list[str]) -> None:

@@ -1,39 +1,31 @@
 #!/usr/bin/env python3
-"""Start and stop the platform's processes (the three APIs under gunicorn and their workers).
+"""The platform's processes (the three APIs under gunicorn and their workers): the one list, and its runner.
 
-    python deploy/processes.py up      # start everything in the background, wait for /readyz
-    python deploy/processes.py down    # stop everything `up` started
-    python deploy/processes.py status
+    python deploy/processes.py up      # start everything under supervisord, wait for /readyz
+    python deploy/processes.py down    # stop everything (SIGTERM, then the stop wait), and supervisord
+    python deploy/processes.py status  # each process: state, pid, uptime, restarts
 
 Run it with the project's virtualenv. The environment (KAFKA_BOOTSTRAP_SERVERS,
-MONGODB_URI, JWT_SECRET, *_PORT...) is passed to every process. Pid files and
-logs live in .infra/<profile>/run/. The end-to-end tests use the same class. Every
-process listens on 127.0.0.1 unless BIND_HOST says otherwise.
+MONGODB_URI, JWT_SECRET, *_PORT...) is passed to every process. supervisord
+(deploy/supervision.py) restarts a process that dies; its socket, its
+configuration and every process's log live in .infra/<profile>/run/. The
+end-to-end tests and the growth benchmark use the same class. Every process
+listens on 127.0.0.1 unless BIND_HOST says otherwise.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import signal
-import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from deploy.supervision import ProcessSpec, Supervision, format_table  # noqa: E402
 from shared.runtime.config import HTTP_PORTS, METRICS_PORTS, bind_host  # noqa: E402  (every port is defined there)
-
-
-@dataclass(frozen=True)
-class ProcessSpec:
-    name: str
-    argv: tuple[str, ...]
-    env: tuple[tuple[str, str], ...] = ()
 
 
 def api(service: str, port: int) -> ProcessSpec:
@@ -65,90 +57,33 @@ def ports_from_env(env=os.environ) -> dict[str, int]:
 
 
 class Platform:
+    """The platform's processes under supervisord (deploy/supervision.py), and their readiness."""
+
     def __init__(self, run_dir: Path, env: dict[str, str], ports: dict[str, int], metrics: bool = True):
-        self.run_dir, self.env, self.ports = Path(run_dir), env, ports
-        self.specs = process_specs(ports, metrics)
+        self.env, self.ports = env, ports
+        self.supervision = Supervision(run_dir, process_specs(ports, metrics), env, ROOT)
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
 
-    def start(self, names: list[str] | None = None) -> None:
-        """Start the processes (all, or the named ones) that are not running."""
-        self.run_dir.mkdir(parents=True, exist_ok=True)
-        for spec in self.specs:
-            if self._alive(spec.name) or (names is not None and spec.name not in names):
-                continue
-            log = open(self.run_dir / f"{spec.name}.log", "ab")
-            proc = subprocess.Popen(spec.argv, cwd=ROOT, env={**self.env, **dict(spec.env)}, stdout=log,
-                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-            (self.run_dir / f"{spec.name}.pid").write_text(str(proc.pid))
+    def start(self) -> None:
+        self.supervision.start()
 
     def wait_ready(self, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
         pending = set(self.ports)
         while pending and time.monotonic() < deadline:
             pending = {s for s in pending if not ready(self.url(s))}
-            dead = [spec.name for spec in self.specs if not self._alive(spec.name)]
-            if dead:
-                raise RuntimeError(f"processes exited: {dead}; see {self.run_dir}/<name>.log\n" + self.tail(dead[0]))
+            failed = [p.name for p in self.supervision.processes() if p.failed]
+            if failed:
+                raise RuntimeError(f"processes exited: {failed}; see {self.supervision.log_of(failed[0])}\n"
+                                   + self.supervision.tail(failed[0]))
             time.sleep(0.3)
         if pending:
             raise RuntimeError(f"not ready after {timeout:.0f}s: {sorted(pending)}")
 
-    def stop(self, timeout: float = 30) -> None:
-        for spec in reversed(self.specs):
-            self.stop_process(spec.name, timeout)
-
-    def stop_process(self, name: str, timeout: float = 30) -> None:
-        pid = self._pid(name)
-        if pid is None:
-            return
-        _signal_group(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while self._alive(name) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        if self._alive(name):
-            _signal_group(pid, signal.SIGKILL)
-        (self.run_dir / f"{name}.pid").unlink(missing_ok=True)
-
-    def tail(self, name: str, chars: int = 3000) -> str:
-        path = self.run_dir / f"{name}.log"
-        return path.read_text(errors="replace")[-chars:] if path.exists() else ""
-
-    def status(self) -> dict[str, bool]:
-        return {spec.name: self._alive(spec.name) for spec in self.specs}
-
-    def _pid(self, name: str) -> int | None:
-        path = self.run_dir / f"{name}.pid"
-        return int(path.read_text()) if path.exists() else None
-
-    def _alive(self, name: str) -> bool:
-        pid = self._pid(name)
-        if pid is None:
-            return False
-        try:
-            os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        return not _is_zombie(pid)
-
-
-def _is_zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
-    except (OSError, IndexError):
-        return False
-
-
-def _signal_group(pid: int, sig: int) -> None:
-    try:
-        os.killpg(pid, sig)
-    except ProcessLookupError:
-        pass
+    def stop(self) -> None:
+        self.supervision.stop()
 
 
 def ready(base_url: str) -> bool:
@@ -172,8 +107,10 @@ def main(argv: list[str]) -> None:
             print(f"{service:10s} {platform.url(service)}  (docs: {platform.url(service)}/docs)")
     elif args.command == "down":
         platform.stop()
+    elif platform.supervision.running():
+        print(format_table(platform.supervision.processes()))
     else:
-        print(json.dumps(platform.status(), indent=2))
+        raise SystemExit(f"supervisord is not running (no answer on {platform.supervision.socket}); make up starts it")
 
 
 if __name__ == "__main__":

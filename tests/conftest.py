@@ -95,7 +95,7 @@ def _free_port() -> int:
 def running_platform(base_env, tmp_path_factory):
     """The whole platform as separate processes (gunicorn APIs and workers) on private topics and databases.
 
-    Yields a deploy.processes.Platform: `.url("goals")`, `.stop_process(name)`, `.start([name])`.
+    Yields a deploy.processes.Platform (`.url("goals")`); its processes run under supervisord.
     Tests isolate themselves by using their own clinic id (see the `token` fixture).
     """
     import os

@@ -1,4 +1,9 @@
-"""Topic names and their idempotent creation. Event topics keep events forever."""
+"""Topic names and their idempotent creation. Event topics keep events forever.
+
+Topics are created with the settings' replication factor and min.insync.replicas
+(1 and 1 on one broker, 3 and 2 on a cluster): with the producers' acks=all, an
+acknowledged event is on at least min.insync.replicas brokers.
+"""
 from __future__ import annotations
 
 import logging
@@ -37,7 +42,8 @@ def ensure_topics(settings: Settings, names: tuple[str, ...] = EVENT_TOPICS, par
         physical = [settings.topic(name) for name in names]
         existing = set(admin.list_topics())
         missing = [name for name in physical if name not in existing]
-        created = _create(admin, missing, partitions or settings.topic_partitions, settings.replication_factor)
+        created = _create(admin, missing, partitions or settings.topic_partitions, settings.replication_factor,
+                          settings.min_insync_replicas)
         if created:
             log.info("topics created", extra={"topics": created})
         return created
@@ -59,11 +65,13 @@ def _admin(settings: Settings, deadline: float) -> KafkaAdminClient:
             delay = min(delay * 2, 5.0)
 
 
-def _create(admin: KafkaAdminClient, names: list[str], partitions: int, replication: int) -> list[str]:
+def _create(admin: KafkaAdminClient, names: list[str], partitions: int, replication: int,
+            min_insync: int) -> list[str]:
     """Create the topics; one that already exists (a race with another process) is not an error."""
     if not names:
         return []
-    request = {name: {"num_partitions": partitions, "replication_factor": replication, "configs": KEEP_FOREVER}
+    configs = {**KEEP_FOREVER, "min.insync.replicas": str(min_insync)}
+    request = {name: {"num_partitions": partitions, "replication_factor": replication, "configs": configs}
                for name in names}
     response = admin.create_topics(request, raise_errors=False)
     created = []

@@ -46,6 +46,7 @@ class Settings:
     jwt_role_claim: str = field(default_factory=lambda: env("JWT_ROLE_CLAIM", "role"))
     topic_partitions: int = field(default_factory=lambda: int(env("KAFKA_TOPIC_PARTITIONS", "3")))
     replication_factor: int = field(default_factory=lambda: int(env("KAFKA_REPLICATION_FACTOR", "1")))
+    min_insync_replicas: int = field(default_factory=lambda: int(env("KAFKA_MIN_INSYNC_REPLICAS", "1")))
     log_level: str = field(default_factory=lambda: env("LOG_LEVEL", "INFO"))
     topic_prefix: str = field(default_factory=lambda: env("KAFKA_TOPIC_PREFIX", ""))
     # the limits of every API (shared/web/body.py, shared/web/ratelimit.py; README, "Limits")

@@ -7,13 +7,17 @@ in the order applied.
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import shutil
 import uuid
 from collections import Counter
 from itertools import count
 
+import pytest
 from kafka.admin import KafkaAdminClient
 from pymongo import MongoClient
 
+from deploy import infra as launcher
 from shared.messaging import consumer
 from shared.contract.envelope import CloudEvent
 from shared.messaging.topics import GOALS_EVENTS
@@ -143,3 +147,27 @@ def watched_database(settings, listener):
         yield client[settings.database_name]
     finally:
         client.close()
+
+
+@contextlib.contextmanager
+def private_kafka(profile: launcher.Profile):
+    """The profile's Kafka nodes for one test module alone: started fresh, removed afterwards.
+
+    A file lock keeps two runs from sharing them; a launcher failure fails the test.
+    """
+    if shutil.which("java") is None:
+        pytest.fail("no java on PATH: the native Kafka launcher (deploy/infra.py) cannot run")
+    launcher.INFRA.mkdir(parents=True, exist_ok=True)
+    with open(launcher.INFRA / f"{profile.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            launcher.install()
+            launcher.stop_kafka(profile)
+            shutil.rmtree(profile.home, ignore_errors=True)
+            launcher.start_kafka(profile)
+            yield profile
+        except SystemExit as error:  # the launcher reports failures that way
+            pytest.fail(str(error))
+        finally:
+            launcher.stop_kafka(profile)
+            shutil.rmtree(profile.home, ignore_errors=True)

@@ -4,9 +4,7 @@ The test runs its own broker (deploy/infra.py, profile "outage", ports 29092/290
 data in .infra/outage/), so stopping it disturbs neither other tests nor the
 shared development broker. A file lock keeps two runs from sharing it.
 """
-import fcntl
 import json
-import shutil
 import threading
 import time
 import uuid
@@ -21,6 +19,7 @@ from shared.store import mongo
 from shared.runtime.config import Settings
 from shared.messaging.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS, ensure_topics
 from shared.runtime.lifecycle import StopFlag
+from backbone_kit import private_kafka
 from tests.support import read_topic, wait_until
 
 pytestmark = pytest.mark.integration
@@ -30,22 +29,8 @@ PROFILE = launcher.PROFILES["outage"]
 @pytest.fixture(scope="module")
 def private_broker():
     """A Kafka broker of this test alone, started fresh and removed afterwards."""
-    if shutil.which("java") is None:
-        pytest.skip("no java on PATH: the native Kafka launcher (deploy/infra.py) cannot run")
-    launcher.INFRA.mkdir(parents=True, exist_ok=True)
-    with open(launcher.INFRA / "outage.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            launcher.install()
-            launcher.stop_kafka(PROFILE)
-            shutil.rmtree(PROFILE.home, ignore_errors=True)
-            launcher.start_kafka(PROFILE)
-            yield PROFILE
-        except SystemExit as error:  # the launcher reports failures that way
-            pytest.fail(str(error))
-        finally:
-            launcher.stop_kafka(PROFILE)
-            shutil.rmtree(PROFILE.home, ignore_errors=True)
+    with private_kafka(PROFILE) as profile:
+        yield profile
 
 
 @pytest.fixture

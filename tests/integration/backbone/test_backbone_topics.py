@@ -72,3 +72,4 @@ def test_event_and_dead_letter_topics_keep_events_forever(fresh, admin):
     for name in names:
         assert described[name]["retention.ms"]["value"] == "-1", name
         assert described[name]["retention.bytes"]["value"] == "-1", name
+        assert described[name]["min.insync.replicas"]["value"] == str(fresh.min_insync_replicas), name

@@ -65,3 +65,8 @@ def test_services_wait_for_healthy_kafka_and_mongodb():
     for spec in PROCESSES:
         depends = SERVICES[spec.name]["depends_on"]
         assert depends["kafka"]["condition"] == depends["mongo"]["condition"] == "service_healthy"
+
+
+def test_every_process_is_restarted_unless_stopped():
+    for spec in PROCESSES:
+        assert SERVICES[spec.name]["restart"] == "unless-stopped"
