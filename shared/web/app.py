@@ -10,6 +10,7 @@ from flask import Flask, Response, send_from_directory
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
+from werkzeug.routing import UnicodeConverter
 
 from shared.runtime import jsonlog
 
@@ -20,6 +21,8 @@ from shared.web.errors import PlatformApi, register_error_answers
 from shared.web.health import blueprint as health_blueprint
 
 SWAGGER_DIST = flask_swagger_ui.__path__[0] + "/dist"
+# Every path parameter of the platform's APIs is an id; another segment names nothing (404, or 422 naming it)
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
 log = logging.getLogger(__name__)
 
 
@@ -45,6 +48,7 @@ def create_service_app(settings: Settings, title: str, description: str, db: Dat
     app.config.update(config or {})
     app.extensions["db"] = db if db is not None else mongo.database(settings)
     api = PlatformApi(app)
+    api.register_converter(UnicodeConverter, lambda _converter: {"type": "string", "pattern": ID_PATTERN})
     register_error_answers(app, api)
     app.register_blueprint(health_blueprint())
 
