@@ -24,7 +24,8 @@ ETAG = {"ETag": {"description": 'The version, e.g. "3"; send it back in If-Match
 IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
             "description": 'The ETag of the version the change is based on, e.g. "3"; 412 when stale'}
 IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False,
-                   "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                   "schema": {"type": "string", "minLength": 1, "maxLength": 255,
+                              "pattern": "^[!-~]([ -~]*[!-~])?$"},  # printable ASCII, as HTTP delivers it
                    "description": "Retrying with the same key returns the first answer; nothing is recorded twice"}
 
 
