@@ -8,6 +8,7 @@ request (and again until that succeeds).
 from __future__ import annotations
 
 from services.reminders.api import preferences, reminders
+from services.reminders.api.schemas import EXACTLY_ONE_SNOOZE, SnoozeRequest
 from services.reminders.indexes import DECLARED
 from services.reminders.service import RemindersService
 from services.reminders.settings import RemindersSettings
@@ -29,6 +30,7 @@ def create_app(settings: RemindersSettings | None = None, db=None, clock: Clock 
     db = service_db(app)
     app.extensions["reminders_service"] = RemindersService(db, clock)
     api.spec.options["security"] = [BEARER]
+    api.spec.components.schema("SnoozeRequest", EXACTLY_ONE_SNOOZE, schema=SnoozeRequest)
     for blueprint in (reminders.blp, preferences.blp):
         api.register_blueprint(blueprint)
     on_first_request(app, lambda: indexes.ensure(db, DECLARED))

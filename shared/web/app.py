@@ -10,6 +10,7 @@ from flask import Flask, Response, send_from_directory
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
+from werkzeug.routing import UnicodeConverter
 
 from shared.runtime import jsonlog
 
@@ -23,6 +24,9 @@ from shared.web.health import blueprint as health_blueprint
 from shared.web.spec import EdgeAnswers
 
 SWAGGER_DIST = flask_swagger_ui.__path__[0] + "/dist"
+# Every path parameter of the platform's APIs is an id; another segment names nothing (404, or 422 naming it)
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
+ANY_OBJECT_OR_NULL = {"type": "object", "nullable": True}
 log = logging.getLogger(__name__)
 
 
@@ -50,6 +54,8 @@ def create_service_app(settings: Settings, title: str, description: str,
     if settings.http_rate_limit > 0:
         app.extensions[ratelimit.EXTENSION] = ratelimit.TokenBuckets(settings.http_rate_limit, settings.http_rate_burst)
     api = PlatformApi(app, spec_kwargs={"extra_plugins": [EdgeAnswers()]})
+    api.register_converter(UnicodeConverter, lambda _converter: {"type": "string", "pattern": ID_PATTERN})
+    api.ma_plugin.converter.add_attribute_function(null_or_the_nested_schema)
     register_error_answers(app, api)
     app.before_request(check_request_body)
     app.register_blueprint(health_blueprint())
@@ -63,6 +69,14 @@ def create_service_app(settings: Settings, title: str, description: str,
         return generate_latest(), 200, {"Content-Type": CONTENT_TYPE_LATEST}
 
     return app, api
+
+
+def null_or_the_nested_schema(_converter: object, _field: object, ret: dict) -> dict:
+    """apispec documents a nullable nested schema as `anyOf: [{type: object, nullable: true}, {$ref}]`, which
+    admits any object at all; its first branch is meant to be null, so it says exactly that."""
+    if "anyOf" not in ret:
+        return {}
+    return {"anyOf": [{**branch, "enum": [None]} if branch == ANY_OBJECT_OR_NULL else branch for branch in ret["anyOf"]]}
 
 
 def service_db(app: Flask) -> Database:

@@ -9,15 +9,17 @@ from datetime import datetime, timedelta
 
 from marshmallow import ValidationError, fields
 
+from services.goals.domain.errors import InTheFuture
 from shared.domain.time import utc_now
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
+SENSIBLE_YEAR = r"^(19\d\d|2[01]\d\d)-"  # the years above, as the OpenAPI documents state them
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-def not_in_the_future(moment: datetime) -> None:
+def reached_not_in_the_future(moment: datetime) -> None:
     if moment > utc_now() + CLOCK_SKEW:
-        raise ValidationError("Must not be in the future.")
+        raise InTheFuture("reached_at", "a time not in the future")
 
 
 def _sensible_year(value) -> None:
@@ -25,11 +27,15 @@ def _sensible_year(value) -> None:
         raise ValidationError(f"Must be in the years {EARLIEST_YEAR} to {LATEST_YEAR}.")
 
 
+def _documented(kwargs: dict) -> dict:
+    return {**kwargs, "metadata": {"pattern": SENSIBLE_YEAR, **kwargs.get("metadata", {})}}
+
+
 class Date(fields.Date):
     """A calendar date, e.g. 2025-06-30."""
 
     def __init__(self, **kwargs):
-        super().__init__(validate=_sensible_year, **kwargs)
+        super().__init__(validate=_sensible_year, **_documented(kwargs))
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value if isinstance(value, str) else super()._serialize(value, attr, obj, **kwargs)
@@ -40,7 +46,7 @@ class DateTime(fields.AwareDateTime):
 
     def __init__(self, validate=(), **kwargs):
         checks = [_sensible_year, *([validate] if callable(validate) else validate)]
-        super().__init__(format="iso", validate=checks, **kwargs)
+        super().__init__(format="iso", validate=checks, **_documented(kwargs))
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value if isinstance(value, str) else super()._serialize(value, attr, obj, **kwargs)

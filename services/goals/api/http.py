@@ -2,7 +2,6 @@
 decorator stacks of the three kinds of operation (a command, a read, a listing)."""
 from __future__ import annotations
 
-import functools
 import re
 import uuid
 from http import HTTPStatus
@@ -13,19 +12,20 @@ from flask_smorest import Blueprint
 from services.goals.api.idempotency import idempotent
 from services.goals.service import Actor, GoalsService
 from shared.web.auth import STAFF, principal, requires
-from shared.web.errors import reject
+from shared.web.bodies import JSON, json_body
 from shared.web.queries import no_query, query
 
 staff_only = requires(*STAFF)
 CREATE, CHANGE = (400, 401, 403, 409), (400, 401, 403, 404, 409, 412)
-JSON, MERGE_PATCH = "application/json", "application/merge-patch+json"
+MERGE_PATCH = "application/merge-patch+json"
 _CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 
 ETAG = {"ETag": {"description": 'The version, e.g. "3"; send it back in If-Match', "schema": {"type": "string"}}}
 IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
             "description": 'The ETag of the version the change is based on, e.g. "3"; 412 when stale'}
 IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False,
-                   "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                   "schema": {"type": "string", "minLength": 1, "maxLength": 255,
+                              "pattern": "^[!-~]([ -~]*[!-~])?$"},  # printable ASCII, as HTTP delivers it
                    "description": "Retrying with the same key returns the first answer; nothing is recorded twice"}
 
 
@@ -57,35 +57,22 @@ def versioned(body, version: int, status: int = 200, location: str | None = None
 
 
 def command(blp: Blueprint, body, answer, status: int = 200, errors=CHANGE, headers=(IDEMPOTENCY_KEY, IF_MATCH),
-            body_required: bool = True, creates: bool = False, content_type: str = JSON, checks=()):
-    """A POST (or, via merge_patch, a PATCH): staff only, Idempotency-Key, no query parameters, `body` in,
-    `answer` out with its ETag.
+            body_required: bool = True, creates: bool = False, media_types: tuple[str, ...] = (JSON,)):
+    """A POST (or, via merge_patch, a PATCH): staff only, Idempotency-Key, no query parameters, `body` in
+    (when required: present, in one of `media_types`), `answer` out with its ETag.
 
-    With `creates`, the view is also given `new_id`, the id of what it creates (api/idempotency.py);
-    `checks` are view decorators run right after the auth check.
+    With `creates`, the view is also given `new_id`, the id of what it creates (api/idempotency.py).
     """
-    return _stack(blp.doc(parameters=list(headers)), staff_only, *checks, idempotent(creates), no_query(blp),
-                  blp.arguments(body, required=body_required, content_type=content_type), _answers(blp, errors),
-                  blp.response(status, answer, headers=ETAG))
+    parsed_body = json_body(blp, body, media_types) if body_required else blp.arguments(body, required=False)
+    return _stack(blp.doc(parameters=list(headers)), staff_only, idempotent(creates), no_query(blp), parsed_body,
+                  _answers(blp, errors), blp.response(status, answer, headers=ETAG))
 
 
 def merge_patch(blp: Blueprint, body, answer):
-    """A PATCH: a command whose body is a JSON merge patch (RFC 7396), application/merge-patch+json or JSON."""
-    return _stack(command(blp, body, answer, errors=CHANGE + (415,), content_type=MERGE_PATCH,
-                          checks=(_merge_patch_document,)),
+    """A PATCH: a command whose body is a JSON merge patch (RFC 7396), application/merge-patch+json or JSON;
+    none, or another media type, is refused (it would read as a patch that changes nothing)."""
+    return _stack(command(blp, body, answer, media_types=(MERGE_PATCH, JSON)),
                   blp.doc(requestBody={"content": {JSON: {"schema": body}}}))
-
-
-def _merge_patch_document(view):
-    """Refuse a body of another media type (415) or none (400): it would read as a patch that changes nothing."""
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        if request.mimetype not in (MERGE_PATCH, JSON):
-            reject(415, "Content-Type", f"Expected {MERGE_PATCH} or {JSON}", "unsupported-media-type")
-        if not request.get_data(cache=True).strip():
-            reject(400, "body", "Expected a JSON merge patch", "empty-body")
-        return view(*args, **kwargs)
-    return wrapper
 
 
 def reader(blp: Blueprint, answer):

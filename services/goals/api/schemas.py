@@ -1,13 +1,16 @@
 """Request and response schemas of the goals API (field names as issue 4 names them).
 
 Requests refuse unknown fields (marshmallow's default); the domain checks what a
-schema cannot (blank titles, dates in the past, item 9 above the PHQ-9 total...).
+schema cannot (dates in the past, item 9 above the PHQ-9 total...). The OpenAPI
+document states every rule it can (lengths, patterns: a text is not blank, a date
+is in the years 1900-2199) and names the refusal (`error_code`) of each rule it
+cannot, in the field's or operation's description.
 """
 from __future__ import annotations
 
 from marshmallow import Schema, fields, post_load, validate
 
-from services.goals.api.fields import Date, DateTime, not_in_the_future
+from services.goals.api.fields import Date, DateTime, reached_not_in_the_future
 from services.goals.domain.goal_creation import DESCRIPTION_MAX, GAS_LEVEL_MAX, RRULE_MAX, TITLE_MAX
 from shared.contract import vocabulary as v
 from shared.web.queries import Page
@@ -17,22 +20,35 @@ ID = {"validate": validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$",
       "metadata": {"example": "client-42"}}
 
 
-def _text(max_length: int, **kwargs):
-    return fields.String(validate=validate.Length(max=max_length), **kwargs)
+NOT_BLANK = r"\S"  # what the domain's `blank` refusal means: something besides whitespace
+
+
+def _text(max_length: int, may_be_blank: bool = False, **kwargs):
+    documented = {} if may_be_blank else {"pattern": NOT_BLANK}
+    metadata = {**documented, **kwargs.pop("metadata", {})}
+    return fields.String(validate=validate.Length(max=max_length), metadata=metadata, **kwargs)
+
+
+def _described(description: str) -> dict:
+    return {"metadata": {"description": description}}
+
+
+ATTENDED_ONLY = "Only for an attended session (422 `session-not-attended`)"
 
 
 def _choice(values, **kwargs):
     return fields.String(validate=validate.OneOf(values), **kwargs)
 
 
-def _score(high: int):
-    return fields.Integer(strict=True, allow_none=True, load_default=None, validate=validate.Range(0, high))
+def _score(high: int, description: str = ATTENDED_ONLY):
+    return fields.Integer(strict=True, allow_none=True, load_default=None, validate=validate.Range(0, high),
+                          **_described(description))
 
 
 class Measure(Schema):
     name = _text(100, required=True)
     baseline = fields.Float(required=True)
-    target = fields.Float(required=True)
+    target = fields.Float(required=True, **_described("Different from the baseline (422 `target-equals-baseline`)"))
     unit = _text(30, required=True, metadata={"example": "panic attacks per week"})
 
 
@@ -41,23 +57,27 @@ class GasLevels(Schema):
         include = {key: _text(GAS_LEVEL_MAX, required=True, data_key=key) for key in v.GAS_KEYS}
 
 
+NOT_IN_THE_PAST = "Today (UTC) or later (422 `date-in-the-past`)"
+
+
 class MilestoneRequest(Schema):
     title = _text(TITLE_MAX, required=True)
-    due_date = Date(required=True)
+    due_date = Date(required=True, **_described(NOT_IN_THE_PAST))
 
 
 class GoalRequest(Schema):
     client_id = fields.String(required=True, **ID)
     clinician_id = fields.String(load_default=None, **ID, allow_none=True)
     title = _text(TITLE_MAX, required=True)
-    description = _text(DESCRIPTION_MAX, load_default="")
+    description = _text(DESCRIPTION_MAX, may_be_blank=True, load_default="")
     category = _choice(v.CATEGORIES, required=True)
     priority = _choice(v.PRIORITIES, load_default="medium")
-    target_date = Date(required=True)
+    target_date = Date(required=True, **_described(NOT_IN_THE_PAST))
     measure = fields.Nested(Measure, allow_none=True, load_default=None)
     milestones = fields.List(fields.Nested(MilestoneRequest), load_default=list, validate=validate.Length(max=50))
     gas_levels = fields.Nested(GasLevels, allow_none=True, load_default=None)
-    practice_rrule = _text(RRULE_MAX, allow_none=True, load_default=None, metadata={"example": "FREQ=DAILY;BYHOUR=9"})
+    practice_rrule = _text(RRULE_MAX, allow_none=True, load_default=None, metadata={
+        "example": "FREQ=DAILY;BYHOUR=9", "description": "An RFC 5545 recurrence rule (422 `invalid-rrule`)"})
 
 
 class MeasurePatch(Measure):
@@ -72,33 +92,39 @@ class GoalPatch(Schema):
     """A JSON merge patch (RFC 7396) of a goal: only the fields given change; null removes a value
     (a title, priority or target date cannot be removed); `measure` and `gas_levels` merge member by member."""
     title = _text(TITLE_MAX)
-    description = _text(DESCRIPTION_MAX, allow_none=True)
+    description = _text(DESCRIPTION_MAX, may_be_blank=True, allow_none=True)
     priority = _choice(v.PRIORITIES)
-    target_date = Date()
+    target_date = Date(**_described(NOT_IN_THE_PAST))
     measure = fields.Nested(MeasurePatch(partial=True), allow_none=True)
     gas_levels = fields.Nested(GasLevelsPatch(partial=True), allow_none=True,
                                metadata={"description": "Only while no session has rated the goal"})
 
 
 class ReachedRequest(Schema):
-    reached_at = DateTime(load_default=None, allow_none=True, validate=not_in_the_future,
-                          metadata={"description": "When it was reached; defaults to now"})
+    reached_at = DateTime(load_default=None, allow_none=True, validate=reached_not_in_the_future,
+                          metadata={"description": "When it was reached; defaults to now; not in the future "
+                                                   "(422 `in-the-future`)"})
 
 
 class StatusRequest(Schema):
+    """At least one of lifecycle_status and achievement_status (422 `status-required`)."""
     lifecycle_status = _choice(v.LIFECYCLE_STATUSES, load_default=None, allow_none=True)
     achievement_status = _choice(v.ACHIEVEMENT_STATUSES, load_default=None, allow_none=True)
     reason = _choice(v.STATUS_REASONS, required=True)
 
 
 class GoalRating(Schema):
-    goal_id = fields.String(required=True, **ID)
-    rating = fields.Integer(strict=True, allow_none=True, load_default=None, validate=validate.Range(-2, 2))
+    goal_id = fields.String(required=True, validate=ID["validate"], metadata={
+        **ID["metadata"], "description": "A goal of the session's client (422 `unknown-goal`), each goal once "
+                                         "(422 `duplicate-goal`)"})
+    rating = fields.Integer(strict=True, allow_none=True, load_default=None, validate=validate.Range(-2, 2),
+                            **_described(ATTENDED_ONLY))
 
 
 class SessionMeasures(Schema):
     phq9 = _score(27)
-    phq9_item9 = _score(3)
+    phq9_item9 = _score(3, "With phq9 (422 `item9-without-phq9`), at most phq9 (422 `item9-exceeds-phq9`); "
+                           "only for an attended session (422 `session-not-attended`)")
     gad7 = _score(21)
 
 
@@ -111,7 +137,8 @@ class SessionRequest(Schema):
     modality = _choice(v.MODALITIES, required=True)
     goals = fields.List(fields.Nested(GoalRating), load_default=list, validate=validate.Length(max=50))
     measures = fields.Nested(SessionMeasures, load_default=dict)
-    next_session_at = DateTime(load_default=None, allow_none=True)
+    next_session_at = DateTime(load_default=None, allow_none=True, **_described(
+        "After occurred_at (422 `next-session-not-after-session`)"))
 
     @post_load
     def as_command(self, data: dict, **_) -> dict:

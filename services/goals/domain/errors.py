@@ -52,6 +52,10 @@ class DateInThePast(InvalidDates):
     code = "date-in-the-past"
 
 
+class InTheFuture(InvalidDates):
+    code = "in-the-future"
+
+
 class TimezoneRequired(InvalidDates):
     code = "timezone-required"
 

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from services.reminders.api import schemas as s
 from services.reminders.api.http import admin_only, clinic, service, staff_only
 from shared.web.auth import principal
+from shared.web.bodies import json_body
 from shared.web.errors import reject
 from shared.web.queries import no_query
 
@@ -31,7 +32,7 @@ class ClientPreferences(MethodView):
 
     @staff_only
     @no_query(blp)
-    @blp.arguments(s.ClientPreferencesRequest)
+    @json_body(blp, s.ClientPreferencesRequest)
     @blp.response(200, s.ClientPreferences)
     def put(self, body, client_id):
         """Set a client's preferences (omitted fields inherit); their pending reminders are re-planned"""
@@ -49,7 +50,7 @@ class ClinicPreferences(MethodView):
 
     @admin_only
     @no_query(blp)
-    @blp.arguments(s.ClinicPreferencesRequest)
+    @json_body(blp, s.ClinicPreferencesRequest)
     @blp.response(200, s.ClinicPreferences)
     def put(self, body):
         """Set the clinic's defaults, e.g. session reminder offsets (clinic_admin only)"""

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from services.reminders.api import schemas as s
 from services.reminders.api.http import clinic, service, staff_only
 from shared.web.auth import principal
+from shared.web.bodies import json_body
 from shared.web.queries import no_query, query
 
 blp = Blueprint("reminders", __name__, url_prefix="/v1/reminders",
@@ -47,7 +48,7 @@ class Acknowledgement(MethodView):
 class Snooze(MethodView):
     @staff_only
     @no_query(blp)
-    @blp.arguments(s.SnoozeRequest)
+    @json_body(blp, s.SnoozeRequest)
     @blp.response(200, s.Reminder)
     def post(self, body, reminder_id):
         """Snooze a pending or sent reminder by 5-1440 minutes or until a time (quiet hours apply)"""

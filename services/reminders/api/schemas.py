@@ -6,12 +6,16 @@ from urllib.parse import urlsplit
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.reminders.domain.delivery import CHANNELS, SNOOZE_MINUTES, STATUSES
+from services.reminders.domain.errors import InvalidPreferences
 from shared.contract.vocabulary import REMINDER_KINDS
 from shared.web.queries import Page
 
 ID = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$", error="1-64 letters, digits, '.', '_', ':' or '-'.")
 HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="A local wall-clock time as HH:MM, e.g. 22:00.")
 MINUTES_A_YEAR = 525_600
+# The URLs the validator accepts, as the OpenAPI document states them: http(s), a host name, no credentials
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+WEBHOOK_URL = rf"^https?://{_LABEL}(\.{_LABEL})*(:[0-9]{{1,5}})?(/[^\s]*)?$"
 
 
 def _without_credentials(url: str) -> None:
@@ -30,8 +34,10 @@ class ReminderQuery(Page):
 
 
 class SnoozeRequest(Schema):
+    """Exactly one of minutes and until (the OpenAPI document says so: EXACTLY_ONE_SNOOZE)."""
     minutes = fields.Integer(strict=True, validate=validate.Range(*SNOOZE_MINUTES))
-    until = fields.AwareDateTime(metadata={"description": "A date and time with its UTC offset"})
+    until = fields.AwareDateTime(metadata={
+        "description": "A date and time with its UTC offset, in the future and within a year (422 `invalid-request`)"})
 
     @validates_schema
     def one_of_minutes_or_until(self, data, **_):
@@ -41,25 +47,32 @@ class SnoozeRequest(Schema):
             raise ValidationError(f"Give minutes ({SNOOZE_MINUTES[0]}-{SNOOZE_MINUTES[1]}) or until.", "minutes")
 
 
+EXACTLY_ONE_SNOOZE = {"oneOf": [{"required": ["minutes"]}, {"required": ["until"]}]}
+
+
 class PreferenceFields(Schema):
     """Omitted or null fields inherit (client ← clinic ← platform defaults)."""
     timezone = fields.String(allow_none=True, load_default=None, validate=validate.Length(1, 64),
-                             metadata={"example": "Europe/London", "description": "IANA time zone"})
-    quiet_start = _time("Start of quiet hours (local), e.g. 22:00; set together with quiet_end")
-    quiet_end = _time("End of quiet hours (local), e.g. 07:00; the window may cross midnight")
+                             metadata={"example": "Europe/London",
+                                       "description": "A known IANA time zone (422 `invalid-preference`)"})
+    quiet_start = _time("Start of quiet hours (local), e.g. 22:00; set together with quiet_end "
+                        "(422 `invalid-preference`)")
+    quiet_end = _time("End of quiet hours (local), e.g. 07:00; the window may cross midnight; set together with "
+                      "quiet_start (422 `invalid-preference`)")
     local_send_time = _time("Local time of milestone, follow-up and practice reminders, e.g. 09:00")
     session_offsets_minutes = fields.List(
         fields.Integer(strict=True, validate=validate.Range(1, MINUTES_A_YEAR)), allow_none=True, load_default=None,
         validate=validate.Length(max=10), metadata={"description": "Session reminders this many minutes before"})
     webhook_url = fields.Url(schemes={"http", "https"}, require_tld=False, allow_none=True, load_default=None,
-                             validate=[validate.Length(max=2000), _without_credentials])
+                             validate=[validate.Length(max=2000), _without_credentials],
+                             metadata={"format": "uri", "pattern": WEBHOOK_URL})
 
     @validates_schema
     def quiet_hours_are_a_pair(self, data, **_):
         start, end = data.get("quiet_start"), data.get("quiet_end")
         if (start is None) != (end is None):
             missing = "quiet_end" if end is None else "quiet_start"
-            raise ValidationError("Quiet hours need both quiet_start and quiet_end.", missing)
+            raise InvalidPreferences(missing, "quiet hours with both quiet_start and quiet_end")
 
 
 class ClientPreferencesRequest(PreferenceFields):

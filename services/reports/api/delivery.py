@@ -12,17 +12,19 @@ from services.reports.api.queries import FormatQuery
 from services.reports.service import ReportsService
 from shared.domain.errors import DomainError
 from shared.web.auth import BEARER, STAFF, requires
+from shared.web.queries import query as parsed_query
 
 CSV_ALSO = {"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}, "security": [BEARER]}
 
 
 def report_route(blp: Blueprint, rule: str, schema, query=FormatQuery):
-    """`@report_route(blp, rule, schema[, query])`: a GET for staff, its query parsed, JSON or CSV documented."""
+    """`@report_route(blp, rule, schema[, query])`: a GET for staff, its query parsed (unknown parameters refused),
+    JSON or CSV documented."""
     def decorate(view):
         documented = blp.doc(**CSV_ALSO)(view)
         if "<" in rule:
             documented = blp.alt_response(404, response="DEFAULT_ERROR")(documented)
-        parsed = blp.arguments(query, location="query")(blp.response(200, schema)(documented))
+        parsed = parsed_query(blp, query)(blp.response(200, schema)(documented))
         return blp.get(rule)(requires(*STAFF)(parsed))
     return decorate
 

@@ -22,3 +22,12 @@ class ClientReportNotFound(DomainError):
 class ClinicianReportNotFound(DomainError):
     kind, code, field = "not-found", "", "clinician_id"
     message = "No clinician report for this id in your clinic"
+
+
+class MonthsReversed(DomainError):
+    code, field = "months-reversed", "to"
+    message = "Must not be before `from`"
+
+
+class RangeTooLong(DomainError):
+    code, field = "range-too-long", "from"

@@ -30,10 +30,14 @@ def test_a_json_array_instead_of_an_object_is_refused(client, auth):
     assert_names(client.post("/v1/goals", json=["client-1"], headers=auth()), 422, "body")
 
 
-def test_a_body_that_is_not_json_misses_every_required_field(client, auth):
+def test_a_body_of_another_media_type_is_refused_rather_than_read_as_empty(client, auth):
     response = client.post("/v1/goals", data="client_id=client-1", content_type="text/plain", headers=auth())
 
-    assert_names(response, 422, "client_id")
+    assert_names(response, 415, "Content-Type")
+
+
+def test_a_command_without_a_body_names_the_body(client, auth):
+    assert_names(client.post("/v1/sessions", headers=auth()), 400, "body")
 
 
 @pytest.mark.parametrize("changes, field", [

@@ -47,6 +47,21 @@ def test_every_endpoint_wants_a_token_and_a_staff_role(client, auth, reminder):
         assert getattr(client, method)(path, json={}, headers=auth("partner")).status_code == 403
 
 
+@pytest.mark.parametrize("path, role", [("/v1/clients/c1/preferences", "clinician"),
+                                        ("/v1/clinic/preferences", "clinic_admin")])
+def test_setting_preferences_without_a_body_is_refused_and_erases_nothing(client, auth, path, role):
+    stored = {"timezone": "Europe/London", "webhook_url": "https://hooks.example/reminders"}
+    assert client.put(path, json=stored, headers=auth(role)).status_code == 200
+
+    missing = client.put(path, headers=auth(role))
+    not_json = client.put(path, data="timezone=UTC", content_type="text/plain", headers=auth(role))
+
+    assert (missing.status_code, list(errors(missing))) == (400, ["body"])
+    assert (not_json.status_code, list(errors(not_json))) == (415, ["Content-Type"])
+    kept = client.get(path, headers=auth(role)).json
+    assert {key: kept[key] for key in stored} == stored
+
+
 def test_only_a_clinic_admin_sets_the_clinics_defaults(client, auth):
     body = {"session_offsets_minutes": [2880, 120]}
     assert client.put("/v1/clinic/preferences", json=body, headers=auth()).status_code == 403

@@ -88,12 +88,26 @@ def test_the_clinic_report_only_counts_the_callers_clinic(client, auth):
     assert theirs["sessions_attended"] == 0
 
 
-@pytest.mark.parametrize("query, field", [("format=xml", "format"), ("from=2025-13", "from"), ("to=25-01", "to"),
-                                          ("from=2025-05&to=2025-04", "to"), ("from=2019-01&to=2025-01", "from")])
-def test_bad_query_arguments_answer_422_naming_the_field(client, auth, query, field):
+@pytest.mark.parametrize("query, fields", [("format=xml", "format"), ("from=2025-13", "from"), ("to=25-01", "to"),
+                                           ("from=2025-05&to=2025-04", "to"), ("from=2019-01&to=2025-01", "from"),
+                                           ("to=0000-01", "to"), ("to=0001-01", "to"), ("to=2200-01", "to"),
+                                           ("from=9999-12&to=9999-12", "from to"), ("from=1899-12&to=1900-01", "from")])
+def test_bad_query_arguments_answer_422_naming_the_field(client, auth, query, fields):
     response = client.get(f"/v1/reports/clinic?{query}", headers=auth())
     assert response.status_code == 422
-    assert list(response.json["errors"]) == [field]
+    assert sorted(response.json["errors"]) == fields.split()
+
+
+@pytest.mark.parametrize("query", ["to=1900-01", "from=2199-12&to=2199-12"])
+def test_the_first_and_last_months_of_the_supported_years_have_a_report(client, auth, query):
+    assert client.get(f"/v1/reports/clinic?{query}", headers=auth()).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/v1/reports/clinic?from=2025-03&too=2025-04", "/v1/reports/goals/goal-1?fromat=csv"])
+def test_an_unknown_query_parameter_answers_422_naming_it(client, auth, path):
+    response = client.get(path, headers=auth())
+    assert response.status_code == 422
+    assert list(response.json["errors"]) == [path.rpartition("&")[2].partition("=")[0].rpartition("?")[2]]
 
 
 def test_the_goal_report_has_the_thin_slice_fields(client, auth):
