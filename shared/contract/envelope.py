@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 SPEC_VERSION = "1.0"
 REQUIRED = ("specversion", "id", "type", "source", "subject", "time", "schemaversion",
             "clinicid", "sequence", "partitionkey")
+TEXT_ATTRIBUTES = ("specversion", "id", "type", "source", "subject", "time", "clinicid", "partitionkey")
 
 
 class EnvelopeError(ValueError):
@@ -75,10 +76,22 @@ def from_dict(raw: Any) -> CloudEvent:
         raise EnvelopeError(f"unsupported specversion {raw['specversion']!r}")
     if not isinstance(raw.get("data"), dict):
         raise EnvelopeError("data is not a JSON object")
-    if not isinstance(raw["schemaversion"], int) or not isinstance(raw["sequence"], int):
+    if any(isinstance(raw[name], bool) or not isinstance(raw[name], int) for name in ("schemaversion", "sequence")):
         raise EnvelopeError("schemaversion and sequence must be integers")
+    blank = [name for name in TEXT_ATTRIBUTES if not isinstance(raw[name], str) or not raw[name]]
+    if blank or not isinstance(raw.get("correlationid", ""), (str, type(None))):
+        raise EnvelopeError(f"attributes that must be non-empty strings: {', '.join(blank) or 'correlationid'}")
+    if not _is_timestamp(raw["time"]):
+        raise EnvelopeError("time is not an RFC 3339 timestamp with an offset")
     known = CloudEvent.__dataclass_fields__.keys() - {"position"}
     return CloudEvent(**{k: v for k, v in raw.items() if k in known})
+
+
+def _is_timestamp(text: str) -> bool:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).tzinfo is not None
+    except ValueError:
+        return False
 
 
 def from_json(value: bytes) -> CloudEvent:
