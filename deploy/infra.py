@@ -13,7 +13,7 @@ only: it runs before the project's virtualenv exists.
 
 The document store is mongo-java-server (deploy/docstore/DocStore.java), a MongoDB
 wire-protocol server on the JVM, for development and CI only: production runs
-MongoDB. The "dev" profile (make up) keeps its data in an H2 file committed before
+MongoDB. The "dev" and "chaos" profiles keep its data in an H2 file committed before
 every acknowledgement, so acknowledged writes survive kill -9; the "test" profile
 keeps it in memory.
 """
@@ -69,6 +69,8 @@ PROFILES = {
     "bench": Profile("bench", 39092, 39093, 37117),
     # a private broker that the broker-outage test stops and restarts (Kafka only)
     "outage": Profile("outage", 29092, 29093, 27217),
+    # make chaos and the fault tests: a private broker and a durable store that the fault suite kills and restarts
+    "chaos": Profile("chaos", 26092, 26093, 26117, durable_store=True),
 }
 
 

@@ -111,6 +111,14 @@ class Platform:
             _signal_group(pid, signal.SIGKILL)
         (self.run_dir / f"{name}.pid").unlink(missing_ok=True)
 
+    def kill(self, name: str) -> None:
+        """kill -9 the process and its children, as a crash would (the fault suite, tools/chaos); start() restarts it."""
+        pid = self._pid(name)
+        if pid is not None:
+            _signal_group(pid, signal.SIGKILL)
+        while self._alive(name):
+            time.sleep(0.05)
+
     def tail(self, name: str, chars: int = 3000) -> str:
         path = self.run_dir / f"{name}.log"
         return path.read_text(errors="replace")[-chars:] if path.exists() else ""

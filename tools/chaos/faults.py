@@ -1,0 +1,142 @@
+"""The faults and the servers they hit: the platform's processes, the Kafka broker and the document store.
+
+`Chaos` starts the servers of the "chaos" profile (deploy/infra.py: a private
+broker on 26092 and a durable document store on 26117, so a store killed with
+-9 comes back with its acknowledged writes) and the platform as separate
+processes (deploy.processes.Platform: free ports, a database and topic prefix
+of its own). A `Fault` breaks one thing and repairs it: `kill -9` of one
+process (then Platform.start after a short pause: no supervisor runs here),
+a broker stopped and started again (`node`: which broker; this launcher runs
+one, node 0), or the store killed with -9 and started again.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.goals_reached import free_port
+from deploy import infra as launcher
+from deploy.processes import Platform, ready
+
+PROFILE = launcher.PROFILES["chaos"]
+SECRET = "chaos-suite-secret-" + "c" * 32
+PAUSE_S = 2.0           # how long a killed thing stays down before it is started again
+READY_TIMEOUT_S = 120
+API_OF = {"goals-api": "goals", "reminders-api": "reminders", "reports-api": "reports"}
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    kind: str              # "process", "broker" or "store"
+    target: str = ""       # the process's name (a "process" fault)
+    node: int = 0          # which broker (a "broker" fault)
+
+    @property
+    def api(self) -> str | None:
+        """The API whose answers the fault interrupts (None: commands should not notice)."""
+        return API_OF.get(self.target)
+
+
+PROCESSES = ("goals-api", "goals-relay", "reminders-api", "reminders-consumer", "reminders-dispatcher",
+             "reports-api", "reports-consumer")
+ALL = tuple(Fault(f"kill -9 {name}", "process", name) for name in PROCESSES) + (
+    Fault("stop broker 0", "broker", node=0), Fault("kill -9 store", "store"))
+# `make test`'s share: a crashed API worker (with POSTs in flight), relay and consumer
+SUBSET = tuple(f for f in ALL if f.target in ("goals-api", "goals-relay", "reports-consumer"))
+
+
+def by_names(names: str) -> tuple[Fault, ...]:
+    """The faults named in a comma-separated list ("all", "subset", or process names, "broker", "store")."""
+    if names in ("all", "subset"):
+        return ALL if names == "all" else SUBSET
+    wanted = [n.strip() for n in names.split(",") if n.strip()]
+    chosen = tuple(f for f in ALL if f.target in wanted or f.kind in wanted)
+    if len(chosen) != len(wanted):
+        raise SystemExit(f"unknown fault in {names!r}; choose from {', '.join(PROCESSES)}, broker, store")
+    return chosen
+
+
+class Chaos:
+    """The chaos profile's servers and a platform on them; `inject` breaks and repairs one thing."""
+
+    def __init__(self):
+        run_id = uuid.uuid4().hex[:8]
+        self.prefix = f"chaos{run_id}"
+        self.env = {**os.environ, **launcher.environment(PROFILE), "MONGODB_DB_PREFIX": self.prefix,
+                    "KAFKA_TOPIC_PREFIX": f"{self.prefix}-", "JWT_SECRET": SECRET, "WEB_CONCURRENCY": "2",
+                    "LOG_LEVEL": "WARNING", "HTTP_RATE_LIMIT": "0", "REMINDERS_DISPATCH_INTERVAL_SECONDS": "1"}
+        ports = {"goals": free_port(), "reminders": free_port(), "reports": free_port()}
+        self.platform = Platform(Path(tempfile.mkdtemp(prefix="chaos-")), self.env, ports, metrics=False)
+
+    def start(self) -> None:
+        """Fresh servers of the chaos profile (nothing left from an earlier run), then the platform."""
+        launcher.install()
+        launcher.down(PROFILE)
+        shutil.rmtree(PROFILE.home, ignore_errors=True)
+        launcher.start_docstore(PROFILE)
+        launcher.start_kafka(PROFILE)
+        self.platform.start()
+        self.platform.wait_ready(timeout=READY_TIMEOUT_S)
+
+    def stop(self) -> None:
+        """Stop the platform and the servers, and remove the profile's data."""
+        self.platform.stop()
+        launcher.down(PROFILE)
+        shutil.rmtree(PROFILE.home, ignore_errors=True)
+
+    def inject(self, fault: Fault) -> None:
+        """Break what the fault names, wait PAUSE_S, repair it, and return once it serves again."""
+        if fault.kind == "process":
+            self.platform.kill(fault.target)
+            time.sleep(PAUSE_S)
+            self.platform.start([fault.target])
+            if fault.api:
+                self._wait(lambda: ready(self.platform.url(fault.api)), fault.name)
+        elif fault.kind == "broker":
+            launcher.stop_kafka(broker(fault.node))
+            time.sleep(PAUSE_S)
+            launcher.start_kafka(broker(fault.node))
+        else:
+            kill_docstore()
+            time.sleep(PAUSE_S)
+            launcher.start_docstore(PROFILE)
+        dead = [name for name, alive in self.platform.status().items() if not alive]
+        if dead:
+            raise RuntimeError(f"processes exited after {fault.name}: {dead}\n{self.platform.tail(dead[0])}")
+
+    def _wait(self, condition, what: str) -> None:
+        ends = time.monotonic() + READY_TIMEOUT_S
+        while not condition():
+            if time.monotonic() > ends:
+                raise RuntimeError(f"not ready {READY_TIMEOUT_S}s after {what}")
+            time.sleep(0.2)
+
+
+def broker(node: int) -> launcher.Profile:
+    """The launcher profile that runs broker `node` (one broker here: node 0 is the chaos profile's)."""
+    if node != 0:
+        raise ValueError(f"the chaos profile runs one broker (node 0), not node {node}")
+    return PROFILE
+
+
+def kill_docstore() -> None:
+    """kill -9 the profile's document store (its H2 file keeps what it acknowledged)."""
+    pid = launcher.running_pid(PROFILE, "docstore")
+    if pid is None:
+        raise RuntimeError("the chaos profile's document store is not running")
+    os.kill(pid, signal.SIGKILL)
+    while True:
+        launcher.reap(pid)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    launcher.pidfile(PROFILE, "docstore").unlink(missing_ok=True)
