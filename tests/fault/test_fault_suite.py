@@ -4,12 +4,9 @@ under load, each restarted, then every check of tools/chaos/checks.py (the whole
 It runs on servers of its own (deploy/infra.py, profile "chaos": Kafka 26092/26093, a durable store on 26117),
 never on the shared test servers; a file lock keeps two runs from sharing them.
 """
-import fcntl
-import shutil
-
 import pytest
 
-from deploy import infra as launcher
+from tests.support import private_servers
 from tools.chaos.faults import SUBSET
 from tools.chaos.suite import run
 
@@ -18,11 +15,7 @@ pytestmark = pytest.mark.fault
 
 @pytest.fixture(scope="module")
 def outcome():
-    if shutil.which("java") is None:
-        pytest.skip("no java on PATH: the native launcher (deploy/infra.py) cannot run the chaos servers")
-    launcher.INFRA.mkdir(parents=True, exist_ok=True)
-    with open(launcher.INFRA / "chaos.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with private_servers("chaos"):
         try:
             found = run(SUBSET, say=lambda text: None)
         except SystemExit as error:  # the launcher reports failures that way

@@ -119,7 +119,7 @@ def goals_listing_differences(db) -> list[str]:
         scratch[COMMITS].insert_many(list(db[COMMITS].find()))
         rebuild_goals_listing(scratch)
         return [line for name in (GOAL_INDEX, SESSION_INDEX)
-                for line in differences(name, db[name].find({}, GUARD), scratch[name].find({}, GUARD))]
+                for line in differences(name, list(db[name].find({}, GUARD)), list(scratch[name].find({}, GUARD)))]
     finally:
         db.client.drop_database(scratch.name)
 

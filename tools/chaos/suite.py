@@ -8,7 +8,7 @@ catch up, retries every interrupted command, waits again, and runs the checks
 
 Each command belongs to the window of the fault that began last before it was
 first sent ("warm-up" before the first). A fault's row counts the attempts
-that failed in its window, the recovery time (from the fault to the first
+that failed in its window (by when they failed), the recovery time (from the fault to the first
 2xx of a command sent after it, to the fault's API, or to any API when the fault
 is not an API's), and the window's lost and duplicated commands.
 """
@@ -126,12 +126,12 @@ def window(rows: list[Row], at: float) -> Row:
 def fill_rows(outcome: Outcome, load: Load) -> None:
     rows = outcome.rows
     for command, attempt in load.ledger.attempts():
-        row = window(rows, attempt.started)
         ok = attempt.status is not None and 200 <= attempt.status < 300
-        row.failed += not ok
-        if not ok:
+        if not ok:  # a request in flight when the fault began failed during the fault
+            window(rows, attempt.finished).failed += 1
             outcome.failures[(command.kind, f"{attempt.status or ''} {attempt.error}".strip())] += 1
-        if ok and (row.api is None or command.service == row.api) and attempt.started >= row.began:
+        row = window(rows, attempt.started)
+        if ok and (row.api is None or command.service == row.api):
             took = attempt.finished - row.began
             row.recovery_s = took if row.recovery_s is None else min(row.recovery_s, took)
     for index, command in enumerate(load.ledger.commands):

@@ -45,13 +45,14 @@ def test_each_row_counts_its_failures_and_the_first_success_after_its_fault():
     load = Load({}, "Bearer x", "clinic-1")
     load.ledger = Ledger()
     before = command(Attempt(1, 1.1, 201))
+    in_flight = command(Attempt(9.9, 10.1, None, "ConnectionError"), Attempt(30, 30.2, 201))
     during = command(Attempt(10.5, 10.6, None, "ConnectionError"), Attempt(30, 30.2, 201))
     after = command(Attempt(13, 13.4, 201))
     elsewhere = command(Attempt(11, 11.1, 200), service="reminders")
-    for made in (before, during, after, elsewhere):
+    for made in (before, in_flight, during, after, elsewhere):
         load.ledger.add(made)
     rows = [Row("warm-up", 0), Row("kill -9 goals-api", 10, api="goals"), Row("(retries)", 29)]
-    outcome = Outcome(rows, load.ledger.commands, lost={1: "reports"})
+    outcome = Outcome(rows, load.ledger.commands, lost={1: "reports", 2: "goals listing"})
     fill_rows(outcome, load)
-    assert (rows[1].failed, rows[1].recovery_s, rows[1].lost) == (1, pytest.approx(3.4), 1)
-    assert (rows[0].failed, rows[0].lost, rows[2].failed) == (0, 0, 0)
+    assert (rows[1].failed, rows[1].recovery_s, rows[1].lost) == (2, pytest.approx(3.4), 1)
+    assert (rows[0].failed, rows[0].lost, rows[2].failed) == (0, 1, 0)
