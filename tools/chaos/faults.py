@@ -6,8 +6,8 @@ broker on 26092 and a durable document store on 26117, so a store killed with
 processes (deploy.processes.Platform: free ports, a database and topic prefix
 of its own). A `Fault` breaks one thing and repairs it: `kill -9` of one
 process (then Platform.start after a short pause: no supervisor runs here),
-a broker stopped and started again (`node`: which broker; this launcher runs
-one, node 0), or the store killed with -9 and started again.
+a broker stopped and started again (`node`: which Kafka node, numbered from 1;
+the chaos profile runs one), or the store killed with -9 and started again.
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ class Fault:
     name: str
     kind: str              # "process", "broker" or "store"
     target: str = ""       # the process's name (a "process" fault)
-    node: int = 0          # which broker (a "broker" fault)
+    node: int = 1          # which Kafka node (a "broker" fault; numbered from 1 as deploy/infra.py numbers them)
 
     @property
     def api(self) -> str | None:
@@ -47,20 +47,30 @@ class Fault:
 PROCESSES = ("goals-api", "goals-relay", "reminders-api", "reminders-consumer", "reminders-dispatcher",
              "reports-api", "reports-consumer")
 ALL = tuple(Fault(f"kill -9 {name}", "process", name) for name in PROCESSES) + (
-    Fault("stop broker 0", "broker", node=0), Fault("kill -9 store", "store"))
+    Fault("stop broker 1", "broker", node=1), Fault("kill -9 store", "store"))
 # `make test`'s share: a crashed API worker (with POSTs in flight), relay and consumer
 SUBSET = tuple(f for f in ALL if f.target in ("goals-api", "goals-relay", "reports-consumer"))
 
 
 def by_names(names: str) -> tuple[Fault, ...]:
-    """The faults named in a comma-separated list ("all", "subset", or process names, "broker", "store")."""
+    """The faults named in a comma-separated list: "all", "subset", or process names, "broker" (node 1) or
+    "broker:<node>", "store"."""
     if names in ("all", "subset"):
         return ALL if names == "all" else SUBSET
-    wanted = [n.strip() for n in names.split(",") if n.strip()]
-    chosen = tuple(f for f in ALL if f.target in wanted or f.kind in wanted)
-    if len(chosen) != len(wanted):
-        raise SystemExit(f"unknown fault in {names!r}; choose from {', '.join(PROCESSES)}, broker, store")
-    return chosen
+    chosen = []
+    for name in (n.strip() for n in names.split(",") if n.strip()):
+        kind, _, node = name.partition(":")
+        if kind == "broker" and (node or "1").isdigit():
+            try:
+                broker(int(node or 1))
+            except ValueError as error:
+                raise SystemExit(str(error)) from None
+            chosen.append(Fault(f"stop broker {node or 1}", "broker", node=int(node or 1)))
+        elif name in PROCESSES or name == "store":
+            chosen += [f for f in ALL if name in (f.target, f.kind)]
+        else:
+            raise SystemExit(f"unknown fault {name!r}; choose from {', '.join(PROCESSES)}, broker[:node], store")
+    return tuple(chosen)
 
 
 class Chaos:
@@ -120,9 +130,10 @@ class Chaos:
 
 
 def broker(node: int) -> launcher.Profile:
-    """The launcher profile that runs broker `node` (one broker here: node 0 is the chaos profile's)."""
-    if node != 0:
-        raise ValueError(f"the chaos profile runs one broker (node 0), not node {node}")
+    """The launcher profile that runs Kafka node `node`. The chaos profile runs one node; with a cluster
+    launcher (three nodes) this passes the node on to stop_kafka/start_kafka instead."""
+    if node != 1:
+        raise ValueError(f"the chaos profile runs one Kafka node (1), not node {node}")
     return PROFILE
 
 

@@ -19,9 +19,10 @@ def test_every_process_of_the_platform_is_killed_and_the_broker_and_the_store_ar
     assert set(PROCESSES) == {spec.name for spec in process_specs(HTTP_PORTS)}
     assert [f.kind for f in ALL].count("broker") == 1 and [f.kind for f in ALL].count("store") == 1
     assert by_names("all") == ALL and by_names("subset") == SUBSET
-    assert [f.kind for f in by_names("store,broker")] == ["broker", "store"]
-    with pytest.raises(SystemExit):
-        by_names("goals-api,nothing")
+    assert [(f.kind, f.node) for f in by_names("store,broker:1")] == [("store", 1), ("broker", 1)]
+    for unknown in ("goals-api,nothing", "broker:2"):  # one Kafka node in the chaos profile
+        with pytest.raises(SystemExit):
+            by_names(unknown)
 
 
 def test_the_chaos_servers_are_durable_and_their_ports_are_their_own():
