@@ -7,8 +7,9 @@
 
 Run it with the project's virtualenv. The environment (KAFKA_BOOTSTRAP_SERVERS,
 MONGODB_URI, JWT_SECRET, *_PORT...) is passed to every process. Pid files and
-logs live in .infra/<profile>/run/. The end-to-end tests use the same class. Every
-process listens on 127.0.0.1 unless BIND_HOST says otherwise.
+logs live in .infra/<profile>/run/. The end-to-end tests and the fault suite
+(tools/chaos) use the same class. Every process listens on 127.0.0.1 unless
+BIND_HOST says otherwise.
 """
 from __future__ import annotations
 

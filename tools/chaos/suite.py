@@ -36,6 +36,7 @@ class Row:
     failed: int = 0
     recovery_s: float | None = None
     ready_s: float | None = None      # until the fault's API answered /readyz 200 again
+    fault_row: bool = True            # False: the warm-up's and the retries' rows (no recovery to measure)
     lost: int = 0
     duplicated: int = 0
 
@@ -85,7 +86,7 @@ def run(faults: tuple[Fault, ...], rate: float = 10, say=print) -> Outcome:
                                        ttl_seconds=6 * 3600)
         urls = {service: chaos.platform.url(service) for service in ("goals", "reminders", "reports")}
         load = Load(urls, token, CLINIC, rate=rate)
-        rows = [Row("warm-up (no fault)", time.monotonic())]
+        rows = [Row("warm-up (no fault)", time.monotonic(), fault_row=False)]
         load.start()
         time.sleep(WARM_UP_S)
         for fault in faults:
@@ -96,7 +97,7 @@ def run(faults: tuple[Fault, ...], rate: float = 10, say=print) -> Outcome:
             row.ready_s = time.monotonic() - row.began if fault.api else None
             time.sleep(SETTLE_S)
         load.stop()
-        rows.append(Row("(retries after the load)", time.monotonic()))
+        rows.append(Row("(retries after the load)", time.monotonic(), fault_row=False))
         return conclude(chaos, load, rows, began, say)
     finally:
         chaos.stop()
@@ -131,7 +132,7 @@ def fill_rows(outcome: Outcome, load: Load) -> None:
             window(rows, attempt.finished).failed += 1
             outcome.failures[(command.kind, f"{attempt.status or ''} {attempt.error}".strip())] += 1
         row = window(rows, attempt.started)
-        if ok and (row.api is None or command.service == row.api):
+        if ok and row.fault_row and (row.api is None or command.service == row.api):
             took = attempt.finished - row.began
             row.recovery_s = took if row.recovery_s is None else min(row.recovery_s, took)
     for index, command in enumerate(load.ledger.commands):

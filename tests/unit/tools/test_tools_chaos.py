@@ -52,8 +52,10 @@ def test_each_row_counts_its_failures_and_the_first_success_after_its_fault():
     elsewhere = command(Attempt(11, 11.1, 200), service="reminders")
     for made in (before, in_flight, during, after, elsewhere):
         load.ledger.add(made)
-    rows = [Row("warm-up", 0), Row("kill -9 goals-api", 10, api="goals"), Row("(retries)", 29)]
+    rows = [Row("warm-up", 0, fault_row=False), Row("kill -9 goals-api", 10, api="goals"),
+            Row("(retries)", 29, fault_row=False)]
     outcome = Outcome(rows, load.ledger.commands, lost={1: "reports", 2: "goals listing"})
     fill_rows(outcome, load)
     assert (rows[1].failed, rows[1].recovery_s, rows[1].lost) == (2, pytest.approx(3.4), 1)
     assert (rows[0].failed, rows[0].lost, rows[2].failed) == (0, 1, 0)
+    assert rows[0].recovery_s is None and rows[2].recovery_s is None
