@@ -17,7 +17,7 @@ only: it runs before the project's virtualenv exists.
 
 The document store is mongo-java-server (deploy/docstore/DocStore.java), a MongoDB
 wire-protocol server on the JVM, for development and CI only: production runs
-MongoDB. The "dev" profile (make up) keeps its data in an H2 file committed before
+MongoDB. The "dev" and "chaos" profiles keep its data in an H2 file committed before
 every acknowledgement, so acknowledged writes survive kill -9; the "test" profile
 keeps it in memory.
 """
@@ -99,6 +99,8 @@ PROFILES = {
     "outage": Profile("outage", 29092, 29093, 27217),
     # three Kafka nodes (brokers 29192, 29202, 29212; controllers 29193, 29203, 29213): make up PROFILE=cluster
     "cluster": Profile("cluster", 29192, 29193, 29117, durable_store=True, kafka_nodes=3, kafka_heap="384m"),
+    # make chaos and the fault tests: a private broker and a durable store that the fault suite kills and restarts
+    "chaos": Profile("chaos", 26092, 26093, 26117, durable_store=True),
 }
 
 

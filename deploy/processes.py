@@ -9,13 +9,15 @@ Run it with the project's virtualenv. The environment (KAFKA_BOOTSTRAP_SERVERS,
 MONGODB_URI, JWT_SECRET, *_PORT...) is passed to every process. supervisord
 (deploy/supervision.py) restarts a process that dies; its socket, its
 configuration and every process's log live in .infra/<profile>/run/. The
-end-to-end tests and the growth benchmark use the same class. Every process
+end-to-end tests, the growth benchmark and the fault suite (tools/chaos) use the
+same class. Every process
 listens on 127.0.0.1 unless BIND_HOST says otherwise.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 import urllib.error
@@ -84,6 +86,20 @@ class Platform:
 
     def stop(self) -> None:
         self.supervision.stop()
+
+    def kill(self, name: str) -> int:
+        """kill -9 the process and its children, as a crash would (the fault suite); supervisord starts it
+        again. The pid it had."""
+        [pid] = [process.pid for process in self.supervision.processes() if process.name == name]
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        return pid
+
+    def restarted(self, name: str, old_pid: int) -> bool:
+        """Whether supervisord runs the process again, as a new process."""
+        return any(p.name == name and p.state == "RUNNING" and p.pid != old_pid for p in self.supervision.processes())
 
 
 def ready(base_url: str) -> bool:

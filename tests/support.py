@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import shutil
 import socket
 import threading
 import time
 
+import pytest
 from kafka.admin import KafkaAdminClient
+
+from deploy import infra as launcher
 
 from shared.messaging import consumer, kafka_clients
 
@@ -25,6 +30,18 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def private_servers(name: str):
+    """Hold the lock of the native launcher's profile `name` (servers a test stops and starts: one run at a time);
+    skip without java."""
+    if shutil.which("java") is None:
+        pytest.skip("no java on PATH: the native launcher (deploy/infra.py) cannot run")
+    launcher.INFRA.mkdir(parents=True, exist_ok=True)
+    with open(launcher.INFRA / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def wait_until(predicate, timeout: float = 30.0, interval: float = 0.2, message: str = "condition"):

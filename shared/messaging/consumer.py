@@ -27,6 +27,7 @@ from collections import Counter
 from typing import Protocol
 
 from kafka import KafkaConsumer
+from kafka.errors import KafkaError
 from pymongo.errors import AutoReconnect, ConnectionFailure, NetworkTimeout
 
 from shared.contract.envelope import CloudEvent, EnvelopeError, Position, from_json
@@ -41,6 +42,7 @@ from shared.store.projection import Context, Projection, write_batch
 log = logging.getLogger(__name__)
 TRANSIENT = (AutoReconnect, ConnectionFailure, NetworkTimeout)
 POLL_MS = 500  # the longest a poll waits for records, so `stop()` is seen at least this often
+BROKER_AWAY_S = 1.0  # the pause before polling again when a poll found no broker
 
 
 def decode(record: Record, projection: Projection) -> CloudEvent | Rejected | None:
@@ -156,11 +158,19 @@ def run(projection: Projection, consumer: KafkaConsumer, applier: Applier, stop:
     consumer.subscribe(topics, listener=CommitOnRevoke(consumer, applied))
     try:
         while not stop():
-            batches = consumer.poll(timeout_ms=POLL_MS)
+            try:
+                batches = consumer.poll(timeout_ms=POLL_MS)
+            except KafkaError as error:
+                if not error.retriable:
+                    raise
+                log.warning("broker unreachable; polling again", extra={"group": projection.name,
+                                                                        "error": type(error).__name__})
+                time.sleep(BROKER_AWAY_S)  # the broker is away: the next poll reconnects
+                continue
             if batches:
                 applier.apply([record for partition_records in batches.values() for record in partition_records])
                 applied.add(batches)
-                commit(consumer, applied)
+            commit(consumer, applied)  # also what a failed commit left pending (nothing pending: no request)
     finally:  # close() revokes, which commits what was applied: never a batch that failed
         consumer.close(autocommit=False)
 

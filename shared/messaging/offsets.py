@@ -37,9 +37,15 @@ class AppliedOffsets:
         chosen = [tp for tp in self._pending if partitions is None or tp in partitions]
         return {tp: self._pending.pop(tp) for tp in chosen}
 
+    def put_back(self, offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
+        """Offsets taken but not committed: pending again (unless a newer one is pending already)."""
+        for partition, offset in offsets.items():
+            self._pending.setdefault(partition, offset)
+
 
 def commit(consumer: KafkaConsumer, applied: AppliedOffsets) -> None:
-    """Commit the applied offsets; after a rebalance the records will be redelivered (and ignored)."""
+    """Commit the applied offsets; after a rebalance the records will be redelivered (and ignored), while the
+    broker is away (a retriable error) they stay pending for the next commit."""
     offsets = applied.take()
     if not offsets:
         return
@@ -48,6 +54,11 @@ def commit(consumer: KafkaConsumer, applied: AppliedOffsets) -> None:
     except (CommitFailedError, RebalanceInProgressError) as error:
         log.warning("commit failed in a rebalance; the batch will be redelivered and ignored",
                     extra={"error": type(error).__name__})
+    except KafkaError as error:
+        if not error.retriable:
+            raise
+        applied.put_back(offsets)  # the broker is away: the next commit sends them
+        log.warning("commit failed; retried with the next one", extra={"error": type(error).__name__})
 
 
 class CommitOnRevoke(AsyncConsumerRebalanceListener):
