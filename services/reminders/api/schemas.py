@@ -14,8 +14,10 @@ ID = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$", error="1-64 letters,
 HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="A local wall-clock time as HH:MM, e.g. 22:00.")
 MINUTES_A_YEAR = 525_600
 # The URLs the validator accepts, as the OpenAPI document states them: http(s), a host name, no credentials
+# (one label, or labels whose last one, the top-level domain, has two characters or more)
 _LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-WEBHOOK_URL = rf"^https?://{_LABEL}(\.{_LABEL})*(:[0-9]{{1,5}})?(/[^\s]*)?$"
+_TOP_LEVEL = r"[A-Za-z0-9][A-Za-z0-9-]{0,61}[A-Za-z0-9]"
+WEBHOOK_URL = rf"^https?://({_LABEL}|({_LABEL}\.)+{_TOP_LEVEL})(:[0-9]{{1,5}})?(/[^\s]*)?$"
 
 
 def _without_credentials(url: str) -> None:

@@ -41,8 +41,8 @@ SUBJECTS_PLANNED = Counter("reminders_subjects_planned_total", "Goals and client
 
 
 class Planner:
-    def __init__(self, db, owner: str, period: timedelta = LEADERSHIP, budget: timedelta = BUDGET):
-        self.db, self.owner, self.period, self.budget = db, owner, period, budget
+    def __init__(self, db, owner: str, period: timedelta = LEADERSHIP, budget: timedelta = BUDGET, batch: int = BATCH):
+        self.db, self.owner, self.period, self.budget, self.batch = db, owner, period, budget, batch
         self.preferences = PreferenceStore(db)
         self.leading_until: datetime | None = None
         self.behind = False  # whether the last round left subjects to plan
@@ -55,15 +55,15 @@ class Planner:
             return 0
         started, planned = time.monotonic(), 0
         while self._may_write(now, started):
-            requests = planning.requested(self.db, BATCH)
-            due = planning.due_for_planning_again(self.db, now, BATCH)
+            requests = planning.requested(self.db, self.batch)
+            due = planning.due_for_planning_again(self.db, now, self.batch)
             subjects = sorted({s for _, s in requests} | set(due))
             self.behind = bool(subjects)
             if not subjects or not self._plan(subjects, now, started):
                 break
             planning.done(self.db, [request_id for request_id, _ in requests])
             planned += len(subjects)
-            self.behind = len(requests) == BATCH or len(due) == BATCH
+            self.behind = len(requests) == self.batch or len(due) == self.batch
             if not self.behind or time.monotonic() - started >= self.budget.total_seconds():
                 break
         return planned

@@ -6,7 +6,7 @@ import pytest
 from reminders_kit import in_days, now, planned
 
 from services.reminders.projection import reminders_projection
-from services.reminders.service.planner import BATCH, LEADERSHIP, RETRY_FAILED_PLAN, Planner
+from services.reminders.service.planner import LEADERSHIP, RETRY_FAILED_PLAN, Planner
 from services.reminders.store.documents import (CLIENT_PREFERENCES, GOAL_FACTS, PLANNING_REQUESTS, REMINDERS,
                                                 client_key)
 from services.reminders.store.planning import PLANS
@@ -59,14 +59,15 @@ def test_the_practice_horizon_rolls_forward_and_what_was_never_sent_expires(sett
 
 
 def test_a_backlog_is_planned_a_batch_at_a_time_and_a_round_says_when_it_left_some(settings, events):
-    goals = BATCH + 200
+    batch, goals = 20, 50
     with running_projection(reminders_projection(), settings) as db:
-        publish(settings, [events.goal_created(f"c{n % 50}", f"g{n}", {"m1": in_days(5)}) for n in range(goals)])
+        publish(settings, [events.goal_created(f"c{n % 7}", f"g{n}", {"m1": in_days(5)}) for n in range(goals)])
         wait_until(lambda: db[PLANNING_REQUESTS].count_documents({}) == goals, timeout=60, message="the requests")
-    hurried, patient = Planner(db, "replica-a", budget=timedelta(0)), Planner(db, "replica-a")
+    hurried = Planner(db, "replica-a", budget=timedelta(0), batch=batch)
+    patient = Planner(db, "replica-a", batch=batch)
 
-    assert hurried.plan_due(now()) == BATCH and hurried.behind  # one batch, however short the budget
-    assert patient.plan_due(now()) == goals - BATCH and not patient.behind
+    assert hurried.plan_due(now()) == batch and hurried.behind  # one batch, however short the budget
+    assert patient.plan_due(now()) == goals - batch and not patient.behind  # batch after batch
     assert db[PLANNING_REQUESTS].count_documents({}) == 0
     assert len(db[REMINDERS].distinct("goal_id", {"kind": "milestone-due"})) == goals
 
