@@ -64,7 +64,8 @@ bench: install
 ## broker stopped, the store killed, each restarted; prints its table and fails on anything lost or applied twice
 ## (README, "Fault suite"); e.g. make chaos CHAOS_ARGS="--faults store --rate 5"
 chaos: install
-	timeout $(CHAOS_TIMEOUT) $(PY) -m tools.chaos $(CHAOS_ARGS)
+	timeout $(CHAOS_TIMEOUT) $(PY) -m tools.chaos $(CHAOS_ARGS) \
+	  && timeout $(CHAOS_TIMEOUT) $(PY) -m tools.chaos --brokers 3 $(CHAOS_ARGS)
 
 ## token: a local bearer token, e.g. make token ROLE=clinic_admin CLINIC=clinic-1
 token: $(VENV)/.installed

@@ -101,6 +101,9 @@ PROFILES = {
     "cluster": Profile("cluster", 29192, 29193, 29117, durable_store=True, kafka_nodes=3, kafka_heap="384m"),
     # make chaos and the fault tests: a private broker and a durable store that the fault suite kills and restarts
     "chaos": Profile("chaos", 26092, 26093, 26117, durable_store=True),
+    # make chaos's three-broker run (brokers 26192, 26202, 26212; controllers 26193, 26203, 26213)
+    "chaos-cluster": Profile("chaos-cluster", 26192, 26193, 26217, durable_store=True, kafka_nodes=3,
+                             kafka_heap="384m"),
 }
 
 

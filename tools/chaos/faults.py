@@ -25,7 +25,7 @@ from bench.goals_reached import free_port
 from deploy import infra as launcher
 from deploy.processes import Platform, ready
 
-PROFILE = launcher.PROFILES["chaos"]
+PROFILES = {1: launcher.PROFILES["chaos"], 3: launcher.PROFILES["chaos-cluster"]}  # by number of Kafka brokers
 SECRET = "chaos-suite-secret-" + "c" * 32
 PAUSE_S = 2.0           # how long a stopped broker or a killed store stays down before it is started again
 READY_TIMEOUT_S = 120
@@ -53,7 +53,7 @@ ALL = tuple(Fault(f"kill -9 {name}", "process", name) for name in PROCESSES) + (
 SUBSET = tuple(f for f in ALL if f.target in ("goals-api", "goals-relay", "reports-consumer"))
 
 
-def by_names(names: str) -> tuple[Fault, ...]:
+def by_names(names: str, brokers: int = 1) -> tuple[Fault, ...]:
     """The faults named in a comma-separated list: "all", "subset", or process names, "broker" (node 1) or
     "broker:<node>", "store"."""
     if names in ("all", "subset"):
@@ -63,7 +63,7 @@ def by_names(names: str) -> tuple[Fault, ...]:
         kind, _, node = name.partition(":")
         if kind == "broker" and (node or "1").isdigit():
             try:
-                broker(int(node or 1))
+                broker(PROFILES[brokers], int(node or 1))
             except ValueError as error:
                 raise SystemExit(str(error)) from None
             chosen.append(Fault(f"stop broker {node or 1}", "broker", node=int(node or 1)))
@@ -75,12 +75,14 @@ def by_names(names: str) -> tuple[Fault, ...]:
 
 
 class Chaos:
-    """The chaos profile's servers and a platform on them; `inject` breaks and repairs one thing."""
+    """The chaos profile's servers (one Kafka broker, or three) and a platform on them; `inject` breaks and
+    repairs one thing."""
 
-    def __init__(self):
+    def __init__(self, brokers: int = 1):
+        self.profile = PROFILES[brokers]
         run_id = uuid.uuid4().hex[:8]
         self.prefix = f"chaos{run_id}"
-        self.env = {**os.environ, **launcher.environment(PROFILE), "MONGODB_DB_PREFIX": self.prefix,
+        self.env = {**os.environ, **launcher.environment(self.profile), "MONGODB_DB_PREFIX": self.prefix,
                     "KAFKA_TOPIC_PREFIX": f"{self.prefix}-", "JWT_SECRET": SECRET, "WEB_CONCURRENCY": "2",
                     "LOG_LEVEL": "WARNING", "HTTP_RATE_LIMIT": "0", "REMINDERS_DISPATCH_INTERVAL_SECONDS": "1"}
         ports = {"goals": free_port(), "reminders": free_port(), "reports": free_port()}
@@ -89,18 +91,18 @@ class Chaos:
     def start(self) -> None:
         """Fresh servers of the chaos profile (nothing left from an earlier run), then the platform."""
         launcher.install()
-        launcher.down(PROFILE)
-        shutil.rmtree(PROFILE.home, ignore_errors=True)
-        launcher.start_docstore(PROFILE)
-        launcher.start_kafka(PROFILE)
+        launcher.down(self.profile)
+        shutil.rmtree(self.profile.home, ignore_errors=True)
+        launcher.start_docstore(self.profile)
+        launcher.start_kafka(self.profile)
         self.platform.start()
         self.platform.wait_ready(timeout=READY_TIMEOUT_S)
 
     def stop(self) -> None:
         """Stop the platform and the servers, and remove the profile's data."""
         self.platform.stop()
-        launcher.down(PROFILE)
-        shutil.rmtree(PROFILE.home, ignore_errors=True)
+        launcher.down(self.profile)
+        shutil.rmtree(self.profile.home, ignore_errors=True)
 
     def inject(self, fault: Fault) -> None:
         """Break what the fault names, repair it (a broker or the store after PAUSE_S; supervisord restarts a
@@ -111,13 +113,13 @@ class Chaos:
             if fault.api:
                 self._wait(lambda: ready(self.platform.url(fault.api)), fault.name)
         elif fault.kind == "broker":
-            launcher.stop_kafka(PROFILE, broker(fault.node))
+            launcher.stop_kafka(self.profile, broker(self.profile, fault.node))
             time.sleep(PAUSE_S)
-            launcher.start_kafka(PROFILE, broker(fault.node))
+            launcher.start_kafka(self.profile, broker(self.profile, fault.node))
         else:
-            kill_docstore()
+            kill_docstore(self.profile)
             time.sleep(PAUSE_S)
-            launcher.start_docstore(PROFILE)
+            launcher.start_docstore(self.profile)
         failed = [process.name for process in self.platform.supervision.processes() if process.failed]
         if failed:
             raise RuntimeError(f"processes exited after {fault.name}: {failed}\n"
@@ -131,18 +133,18 @@ class Chaos:
             time.sleep(0.2)
 
 
-def broker(node: int) -> list[int]:
-    """The Kafka node `node` of the chaos profile (numbered from 1, as the launcher numbers a cluster's)."""
-    if node not in PROFILE.nodes:
-        raise ValueError(f"the chaos profile runs Kafka nodes {PROFILE.nodes}, not node {node}")
+def broker(profile: launcher.Profile, node: int) -> list[int]:
+    """The Kafka node `node` of the profile (numbered from 1, as the launcher numbers a cluster's)."""
+    if node not in profile.nodes:
+        raise ValueError(f"the {profile.name} profile runs Kafka nodes {profile.nodes}, not node {node}")
     return [node]
 
 
-def kill_docstore() -> None:
+def kill_docstore(profile: launcher.Profile) -> None:
     """kill -9 the profile's document store (its H2 file keeps what it acknowledged)."""
-    pid = launcher.running_pid(PROFILE, "docstore")
+    pid = launcher.running_pid(profile, "docstore")
     if pid is None:
-        raise RuntimeError("the chaos profile's document store is not running")
+        raise RuntimeError(f"the {profile.name} profile's document store is not running")
     os.kill(pid, signal.SIGKILL)
     while True:
         launcher.reap(pid)
@@ -151,4 +153,4 @@ def kill_docstore() -> None:
         except ProcessLookupError:
             break
         time.sleep(0.05)
-    launcher.pidfile(PROFILE, "docstore").unlink(missing_ok=True)
+    launcher.pidfile(profile, "docstore").unlink(missing_ok=True)

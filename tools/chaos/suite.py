@@ -76,10 +76,11 @@ class Outcome:
         return "\n".join(parts)
 
 
-def run(faults: tuple[Fault, ...], rate: float = 10, say=print) -> Outcome:
+def run(faults: tuple[Fault, ...], rate: float = 10, say=print, brokers: int = 1) -> Outcome:
     began = time.monotonic()
-    chaos = Chaos()
-    say(f"chaos: starting the servers (profile chaos) and the platform ({chaos.prefix})")
+    chaos = Chaos(brokers)
+    say(f"chaos: starting the servers (profile {chaos.profile.name}: {brokers} Kafka broker(s)) "
+        f"and the platform ({chaos.prefix})")
     chaos.start()
     try:
         token = "Bearer " + mint_token(SECRET, sub="chaos-clinician", clinic_id=CLINIC, role="clinician",

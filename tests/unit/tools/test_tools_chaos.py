@@ -23,14 +23,20 @@ def test_every_process_of_the_platform_is_killed_and_the_broker_and_the_store_ar
     for unknown in ("goals-api,nothing", "broker:2"):  # one Kafka node in the chaos profile
         with pytest.raises(SystemExit):
             by_names(unknown)
+    assert [f.node for f in by_names("broker:3", brokers=3)] == [3]  # three in chaos-cluster
 
 
-def test_the_chaos_servers_are_durable_and_their_ports_are_their_own():
-    chaos = PROFILES["chaos"]
+def ports(profile) -> set[int]:
+    return {profile.mongo_port} | {port for node in profile.nodes
+                                   for port in (profile.broker_port(node), profile.node_controller_port(node))}
+
+
+@pytest.mark.parametrize("name", ["chaos", "chaos-cluster"])
+def test_the_chaos_servers_are_durable_and_their_ports_are_their_own(name):
+    chaos = PROFILES[name]
     assert chaos.durable_store
-    others = {port for name, p in PROFILES.items() if name != "chaos"
-              for port in (p.kafka_port, p.controller_port, p.mongo_port)}
-    assert not others & {chaos.kafka_port, chaos.controller_port, chaos.mongo_port}
+    others = {port for other, profile in PROFILES.items() if other != name for port in ports(profile)}
+    assert not others & ports(chaos)
 
 
 def test_an_answer_is_definite_unless_it_is_missing_a_5xx_or_key_in_use():
