@@ -35,9 +35,9 @@ def free_port() -> int:
 @contextlib.contextmanager
 def private_servers(name: str):
     """Hold the lock of the native launcher's profile `name` (servers a test stops and starts: one run at a time);
-    skip without java."""
+    fail without java (the launcher cannot run)."""
     if shutil.which("java") is None:
-        pytest.skip("no java on PATH: the native launcher (deploy/infra.py) cannot run")
+        pytest.fail("no java on PATH: the native launcher (deploy/infra.py) cannot run")
     launcher.INFRA.mkdir(parents=True, exist_ok=True)
     with open(launcher.INFRA / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -7,7 +7,6 @@ in the order applied.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import shutil
 import uuid
 from collections import Counter
@@ -22,7 +21,7 @@ from shared.messaging import consumer
 from shared.contract.envelope import CloudEvent
 from shared.messaging.topics import GOALS_EVENTS
 from shared.store.projection import Projection, Upsert
-from tests.support import consumer_running
+from tests.support import consumer_running, private_servers
 
 SOURCE = "/therapy-goals/tests"
 COUNTED_TYPES = ("goal-created", "milestone-reached", "session-logged")
@@ -155,11 +154,7 @@ def private_kafka(profile: launcher.Profile):
 
     A file lock keeps two runs from sharing them; a launcher failure fails the test.
     """
-    if shutil.which("java") is None:
-        pytest.fail("no java on PATH: the native Kafka launcher (deploy/infra.py) cannot run")
-    launcher.INFRA.mkdir(parents=True, exist_ok=True)
-    with open(launcher.INFRA / f"{profile.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with private_servers(profile.name):
         try:
             launcher.install()
             launcher.stop_kafka(profile)
