@@ -14,7 +14,8 @@ topic prefix of its own), then for each size:
   2. waits until the reports and reminders projectors have consumed everything
      and the reminders planner has planned every request they made;
   3. times the store calls of each operation on their own (bench/growth_raw.py);
-  4. runs an open-loop load for BENCH_GROWTH_SECONDS (default 90): 50 commands/s
+  4. after 30 s of the same load as a warm-up, runs an open-loop load for
+     BENCH_GROWTH_SECONDS (default 90): 50 commands/s
      (goals set, milestones reached, sessions logged), measuring every answer
      from its scheduled time, with one reader per kind of read beside it, and
      the freshness of every goal set: from its 201 to its first 200 from the
@@ -63,6 +64,7 @@ SECRET = "bench-growth-secret-" + "g" * 32
 DEFAULT_SIZES = "1000,10000,100000"
 EVENTS_PER_GOAL = 1 + MILESTONES_PER_GOAL + SESSIONS_PER_GOAL
 CATCH_UP_TIMEOUT_S = 3600
+WARM_UP_S = 30.0  # load before each size's measurement: with 5 s the first size's p99 still held the warm-up
 OPERATIONS = list(dict.fromkeys(COMMANDS)) + list(READS) + ["freshness"]
 RAW_REPEAT = 50
 UNLOADED_REPEAT = 10
@@ -128,7 +130,7 @@ def measure(platform: Platform, settings: dict[str, Settings], size: int, events
                                                                       clinic_id=clinic, role="clinician",
                                                                       ttl_seconds=6 * 3600))
     workload = Workload(urls, tokens, size, Recorder(), seed=size)
-    run(workload, min(5.0, seconds), rate)  # warm-up: connections, caches
+    run(workload, min(WARM_UP_S, seconds), rate)  # warm-up: connections, caches, the store's JIT
     workload.prepare(PREPARED_GOALS)
     workload.recorder = Recorder()
     recorder = run(workload, seconds, rate)

@@ -741,6 +741,15 @@ public final class DocStore {
                     }
                 }
             }
+            if (range != null && (low == null) != (high == null)) {  // a one-sided range keeps to its bound's type
+                if (low == null) {
+                    low = lowestOfType(high);
+                    lowInclusive = true;
+                } else {
+                    high = highestOfType(low);
+                    highInclusive = true;
+                }
+            }
             if (next < directions.length && directions[next] < 0) {  // the tree holds this key descending
                 Object swap = low;
                 low = high;
@@ -752,6 +761,36 @@ public final class DocStore {
             List<Object> from = bound(fixed, low, lowInclusive, true);
             List<Object> to = bound(fixed, high, highInclusive, false);
             return entries.subMap(from, true, to, true);
+        }
+
+        /**
+         * The smallest value of the bound's BSON type, or null (MinKey) for another type. MongoDB
+         * brackets a comparison by type ({@code $lte: <date>} never matches null or a number), so a
+         * one-sided range reads only its type's entries: without this, {@code {replan_at: {$lte: now}}}
+         * read every document whose {@code replan_at} is null.
+         */
+        private static Object lowestOfType(Object bound) {
+            if (bound instanceof Number) {
+                return Double.NEGATIVE_INFINITY;
+            }
+            if (bound instanceof java.util.Date) {
+                return new java.util.Date(Long.MIN_VALUE);
+            }
+            if (bound instanceof java.time.Instant) {
+                return java.time.Instant.MIN;
+            }
+            return bound instanceof String ? "" : null;
+        }
+
+        /** The largest value of the bound's BSON type, or null (MaxKey) where there is none to name. */
+        private static Object highestOfType(Object bound) {
+            if (bound instanceof Number) {
+                return Double.POSITIVE_INFINITY;
+            }
+            if (bound instanceof java.util.Date) {
+                return new java.util.Date(Long.MAX_VALUE);
+            }
+            return bound instanceof java.time.Instant ? java.time.Instant.MAX : null;
         }
 
         /** A key tuple at the edge of a slice: the fixed keys, the range's value (if any), then extremes. */

@@ -118,6 +118,7 @@ def test_a_bulk_of_a_thousand_updates_and_eight_concurrent_bulks_complete(db):
     assert sum(doc["n"] for doc in db.items.find()) == 1000 + 1600
 
 
+START = datetime(2027, 1, 1, tzinfo=timezone.utc)
 MANY = ["a", "b", "c", "x", "y", "z", "c1", "c2"] + [f"other-{n}" for n in range(30)]
 
 
@@ -133,7 +134,8 @@ def test_queries_through_secondary_indexes_return_exactly_what_a_scan_returns(db
     def random_doc():
         return {"clinic": rng.choice(["c1", "c2", 3]), "client": rng.choice(["a", "b", "c", None]),
                 "at": rng.randint(0, 5), "tags": rng.sample(["x", "y", "z"], rng.randint(0, 2)),
-                "status": rng.choice(["pending", "sent"]), "due": rng.randint(0, 9)}
+                "status": rng.choice(["pending", "sent"]),
+                "due": rng.choice([*range(10), None, "7", START + timedelta(days=rng.randint(0, 9))])}
 
     def random_query():
         return rng.choice([
@@ -151,6 +153,9 @@ def test_queries_through_secondary_indexes_return_exactly_what_a_scan_returns(db
             {"_id": rng.randint(0, 60), "status": "sent"},
             {"due": {"$gt": rng.randint(0, 9)}},
             {"due": {"$gte": rng.randint(0, 5), "$lt": rng.randint(4, 10)}},
+            {"due": {"$lte": START + timedelta(days=rng.randint(0, 9))}},           # one-sided, by type
+            {"status": "pending", "due": {"$gt": START + timedelta(days=rng.randint(0, 9))}},
+            {"due": {"$lt": rng.choice(["5", "8", ""])}},
             {"status": "sent", "due": {"$gt": rng.randint(0, 9)}},
         ])
 
