@@ -22,7 +22,8 @@ _CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 
 ETAG = {"ETag": {"description": 'The version, e.g. "3"; send it back in If-Match', "schema": {"type": "string"}}}
 IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
-            "description": 'The ETag of the version the change is based on, e.g. "3"; 412 when stale'}
+            "description": 'The ETag of the version the change is based on, e.g. "3"; 412 `stale-version` when '
+                           'the goal has changed since'}
 IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False,
                    "schema": {"type": "string", "minLength": 1, "maxLength": 255,
                               "pattern": "^[!-~]([ -~]*[!-~])?$"},  # printable ASCII, as HTTP delivers it

@@ -14,6 +14,9 @@ blp = Blueprint("goal_status", __name__, url_prefix="/v1/goals", description="Th
 class GoalStatus(MethodView):
     @command(blp, s.StatusRequest, s.Goal)
     def post(self, change, goal_id):
-        """Change the goal's lifecycle and/or achievement status, with a coded reason"""
+        """Change the goal's lifecycle and/or achievement status, with a coded reason
+
+        At least one of `lifecycle_status` and `achievement_status` is required (422 `status-required`).
+        """
         goal = service().change_status(actor(), goal_id, change, expected_versions())
         return versioned(goal, goal.version)

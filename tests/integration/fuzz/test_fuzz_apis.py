@@ -31,7 +31,7 @@ SERVICES = ("goals", "reminders", "reports")
 # examples per operation and phase, and seconds per run (a partner only ever meets 403): about 3 x 48 s in all
 ROLES = {"clinician": (12, 22), "clinic_admin": (12, 18), "partner": (3, 8)}
 SEED = 20261201
-NAMED_REFUSAL = re.compile(r"422 `([a-z0-9-]+)`")
+NAMED_REFUSAL = re.compile(r"(?:412|422) `([a-z0-9-]+)`")  # a precondition (If-Match) or a rule, named in the doc
 
 
 def fuzz(url: str, authorization: str, examples: int, seconds: int) -> tuple[collections.Counter, list]:
@@ -74,8 +74,8 @@ def named_refusals(document: dict, method: str, path: str) -> set[str]:
 
 
 def explained(failure, case, response, document: dict) -> bool:
-    """A refusal of valid data the document names."""
-    if not isinstance(failure, RejectedPositiveData) or response is None or response.status_code != 422:
+    """A refusal of valid data the document names: a rule (422) or a stale If-Match (412)."""
+    if not isinstance(failure, RejectedPositiveData) or response is None or response.status_code not in (412, 422):
         return False
     code = json.loads(response.content or b"{}").get("error_code")
     return code in named_refusals(document, case.operation.method, case.operation.path)
