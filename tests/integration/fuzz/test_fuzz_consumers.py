@@ -133,8 +133,8 @@ def test_every_malformed_event_goes_to_the_dead_letter_topic_and_the_valid_ones_
         unique = uuid.uuid4().hex[:10]
         settings = Settings(service=service, mongodb_db_prefix=f"t{unique}", topic_prefix=f"t{unique}-")
         before, after = [fresh(e) for e in events], [fresh(e) for e in events]
-        group, counted = projection.name, ("undecodable", "contract", "handler")
-        failed = {reason: metric("events_failed_total", group=group, reason=reason) for reason in counted}
+        group = projection.name
+        handler_failures_before = metric("events_failed_total", group=group, reason="handler")
         retries = metric("handler_retries_total", group=group)
         applied = sum(metric("events_processed_total", group=group, type=kind) for kind in types)
 
@@ -144,8 +144,7 @@ def test_every_malformed_event_goes_to_the_dead_letter_topic_and_the_valid_ones_
             wait_until(lambda: committed_everything(settings, group), timeout=60, message="every record committed")
 
         assert sorted(record.value for record in dead) == sorted(bad)
-        assert {reason: metric("events_failed_total", group=group, reason=reason) - failed[reason]
-                for reason in counted}.get("handler") == 0
+        assert metric("events_failed_total", group=group, reason="handler") == handler_failures_before  # refused on decoding
         assert metric("handler_retries_total", group=group) == retries
         assert sum(metric("events_processed_total", group=group, type=kind) for kind in types) - applied == len(
             before + after)
