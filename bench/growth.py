@@ -23,7 +23,8 @@ topic prefix of its own), then for each size:
 
 It prints, per size and operation, p50 and p99, the p50 of the same request
 sent alone after the load (the service time without queueing), the raw store
-call's p50/p99 and the application's share of the unloaded time; then the targets (each p99 at the largest size
+call's p50/p99 and the application's share of the unloaded time, and the cores each kind of process
+used (bench/cpu.py), idle for 10 s before the load and during it; then the targets (each p99 at the largest size
 within 1.5x of the smallest; freshness p99 under 1 s at every size) and
 whether each is met. It writes the table to artifacts/growth.md, the chart to
 artifacts/growth.png and every sample to artifacts/growth.json (`--redraw`
@@ -44,10 +45,11 @@ from pathlib import Path
 from kafka import KafkaConsumer, TopicPartition
 from kafka.admin import KafkaAdminClient
 
+from bench import cpu
 from bench.goals_reached import free_port
 from bench.growth_load import COMMANDS, READS, Recorder, Workload, one_at_a_time, run, tokens_for_clinics
 from bench.growth_raw import RawStore, time_each
-from bench.growth_report import SizeResult, chart, load, ms, save, table, targets
+from bench.growth_report import SizeResult, chart, cpu_table, load, ms, save, table, targets
 from bench.growth_seed import MILESTONES_PER_GOAL, SESSIONS_PER_GOAL, seed
 from deploy.processes import Platform
 from services.reminders.projection import NAME as REMINDERS_PROJECTOR
@@ -68,6 +70,7 @@ WARM_UP_S = 30.0  # load before each size's measurement: with 5 s the first size
 OPERATIONS = list(dict.fromkeys(COMMANDS)) + list(READS) + ["freshness"]
 RAW_REPEAT = 50
 UNLOADED_REPEAT = 10
+IDLE_S = 10.0  # CPU with no requests, after the catch-up: what runs in the background at this size
 PREPARED_GOALS = 40  # milestones to reach while the load's first goals are being set
 
 
@@ -129,14 +132,19 @@ def measure(platform: Platform, settings: dict[str, Settings], size: int, events
     tokens = tokens_for_clinics(lambda clinic: "Bearer " + mint_token(SECRET, sub="bench-clinician",
                                                                       clinic_id=clinic, role="clinician",
                                                                       ttl_seconds=6 * 3600))
+    before = cpu.snapshot()
+    time.sleep(IDLE_S)
+    idle = cpu.cores_used(before, cpu.snapshot())
     workload = Workload(urls, tokens, size, Recorder(), seed=size)
     run(workload, min(WARM_UP_S, seconds), rate)  # warm-up: connections, caches, the store's JIT
     workload.prepare(PREPARED_GOALS)
     workload.recorder = Recorder()
+    before = cpu.snapshot()
     recorder = run(workload, seconds, rate)
+    loaded = cpu.cores_used(before, cpu.snapshot())
     unloaded = one_at_a_time(workload, OPERATIONS[:-1], UNLOADED_REPEAT)
     return SizeResult(size, events, dict(recorder.latencies), raw_timings, dict(recorder.failures),
-                      dict(recorder.statuses), dict(unloaded.latencies))
+                      dict(recorder.statuses), dict(unloaded.latencies), {"idle": idle, "load": loaded})
 
 
 def platform_env(run_id: str) -> dict[str, str]:
@@ -198,6 +206,9 @@ def main() -> None:
             result = measure(platform, settings, size, sent, args.seconds, args.rate)
             results.append(result)
             say(f"    machine load average (1 min) after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+            for window, used in result.cpu.items():
+                say(f"    cores used, {window:4s}: {sum(used.values()):.2f} = " + ", ".join(
+                    f"{name} {cores:.2f}" for name, cores in list(used.items())[:8]))
             for operation in OPERATIONS:
                 say(f"    {operation:16s} p50 {ms(result.p(operation, 50)):>8s} ms  p99 "
                     f"{ms(result.p(operation, 99)):>8s} ms  (n={len(result.api.get(operation, []))}, "
@@ -211,6 +222,9 @@ def main() -> None:
 def report(results: list[SizeResult]) -> None:
     """Print the table and the targets; write artifacts/growth.md and artifacts/growth.png."""
     text = table(results, OPERATIONS)
+    if cores := cpu_table(results):
+        text += "\n\nCPU by process kind (cores, 1.00 = one core busy), idle for 10 s after the catch-up and " \
+                "during the measured load:\n\n" + cores
     verdicts = targets(results, OPERATIONS)
     lines = [f"- {'met' if met else 'NOT MET'}: {name}" for name, met in verdicts]
     say("\n" + text + "\n\ntargets:\n" + "\n".join(lines))

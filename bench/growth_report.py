@@ -29,6 +29,7 @@ class SizeResult:
     failures: dict[str, int] = field(default_factory=dict)
     statuses: dict[str, set] = field(default_factory=dict)
     unloaded: dict[str, list[float]] = field(default_factory=dict)  # operation -> one request at a time (s)
+    cpu: dict[str, dict[str, float]] = field(default_factory=dict)  # window (idle, load) -> process kind -> cores
 
     def p(self, operation: str, q: float, raw: bool = False) -> float | None:
         return percentile((self.raw if raw else self.api).get(operation, []), q)
@@ -45,6 +46,25 @@ def save(results: list[SizeResult], path: Path) -> None:
 
 def load(path: Path) -> list[SizeResult]:
     return [SizeResult(**item) for item in json.loads(path.read_text())]
+
+
+def cpu_table(results: list[SizeResult], top: int = 8) -> str:
+    """Markdown table: cores used by each process kind, idle and under load, per size (the busiest kinds)."""
+    totals: dict[str, float] = {}
+    for result in results:
+        for used in result.cpu.values():
+            for name, cores in used.items():
+                totals[name] = totals.get(name, 0.0) + cores
+    names = sorted(totals, key=totals.get, reverse=True)[:top]
+    windows = [(result, window) for result in results for window in ("idle", "load") if window in result.cpu]
+    if not windows:
+        return ""
+    head = "| cores used | " + " | ".join(f"{result.size:,} {window}" for result, window in windows) + " |"
+    rows = [f"| {name} | " + " | ".join(f"{result.cpu[window].get(name, 0.0):.2f}" for result, window in windows)
+            + " |" for name in names]
+    total = "| all processes | " + " | ".join(f"{sum(result.cpu[window].values()):.2f}"
+                                              for result, window in windows) + " |"
+    return "\n".join([head, "|---|" + "---|" * len(windows), *rows, total])
 
 
 def ms(seconds: float | None) -> str:

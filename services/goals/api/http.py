@@ -27,7 +27,8 @@ IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"t
 IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False,
                    "schema": {"type": "string", "minLength": 1, "maxLength": 255,
                               "pattern": "^[!-~]([ -~]*[!-~])?$"},  # printable ASCII, as HTTP delivers it
-                   "description": "Retrying with the same key returns the first answer; nothing is recorded twice"}
+                   "description": "Retrying with the same key returns the first answer; nothing is recorded twice; "
+                                  "a key already used for a different request: 422 `idempotency-key-reused`"}
 
 
 def service() -> GoalsService:

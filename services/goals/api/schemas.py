@@ -95,9 +95,11 @@ class GoalPatch(Schema):
     description = _text(DESCRIPTION_MAX, may_be_blank=True, allow_none=True)
     priority = _choice(v.PRIORITIES)
     target_date = Date(**_described(NOT_IN_THE_PAST))
-    measure = fields.Nested(MeasurePatch(partial=True), allow_none=True)
+    measure = fields.Nested(MeasurePatch(partial=True), allow_none=True, metadata={
+        "description": "A goal without a measure takes a whole one (422 `incomplete-measure`)"})
     gas_levels = fields.Nested(GasLevelsPatch(partial=True), allow_none=True,
-                               metadata={"description": "Only while no session has rated the goal"})
+                               metadata={"description": "Only while no session has rated the goal; a goal without GAS "
+                                                       "levels takes all five at once (422 `incomplete-gas-levels`)"})
 
 
 class ReachedRequest(Schema):

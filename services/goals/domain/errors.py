@@ -65,6 +65,11 @@ class NextSessionNotAfterSession(InvalidDates):
     field = "next_session_at"
 
 
+class IncompleteMeasure(DomainError):
+    code = "incomplete-measure"
+    field = "measure"
+
+
 class IncompleteGasLevels(DomainError):
     code = "incomplete-gas-levels"
     field = "gas_levels"

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
-from .errors import IncompleteGasLevels, InvalidRecurrenceRule, TargetEqualsBaseline
+from .errors import IncompleteGasLevels, IncompleteMeasure, InvalidRecurrenceRule, TargetEqualsBaseline
 from .rules import not_in_past, valid_choice, valid_id, valid_number, valid_text
 from shared.contract.events import GoalCreated, Measure, PlannedMilestone
 from shared.domain import recurrence
@@ -59,9 +59,14 @@ def create_goal(
     )]
 
 
+MEASURE_KEYS = ("name", "baseline", "target", "unit")
+
+
 def valid_measure(measure: Mapping | None) -> Measure | None:
     if measure is None:
         return None
+    if not isinstance(measure, Mapping) or not set(MEASURE_KEYS) <= set(measure):
+        raise IncompleteMeasure(detail="a name, baseline, target and unit")
     checked = Measure(
         name=valid_text(measure.get("name"), "measure.name", 100),
         baseline=valid_number(measure.get("baseline"), "measure.baseline"),

@@ -72,10 +72,10 @@ def test_a_measure_is_patched_member_by_member(goal, today):
 def test_a_new_measure_must_be_complete(create, today):
     goal = fold(create())
 
-    with pytest.raises(errors.BlankText) as refused:
+    with pytest.raises(errors.IncompleteMeasure) as refused:
         revised(goal, {"measure": {"baseline": 8, "target": 3, "unit": "points"}}, today)
 
-    assert refused.value.field == "measure.name"
+    assert (refused.value.code, refused.value.field) == ("incomplete-measure", "measure")
 
 
 def test_a_measure_is_checked_as_when_a_goal_is_set(goal, today):
