@@ -16,7 +16,7 @@ stays with its events (a later `issue` gives access to it again).
 
 Both run over the internal listener (KAFKA_BOOTSTRAP_SERVERS), whose principal the brokers
 treat as a super user; partners connect to the partners listener (PARTNERS_KAFKA_BOOTSTRAP,
-SASL_PLAINTEXT with SCRAM-SHA-512; docs/operations.md).
+SASL_PLAINTEXT with SCRAM-SHA-512; README.md, "Kafka access for partners").
 """
 from __future__ import annotations
 
