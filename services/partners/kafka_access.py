@@ -30,6 +30,7 @@ from kafka.admin import (ACL, ACLFilter, ACLOperation, ACLPermissionType, ACLRes
                          ResourcePattern, ResourcePatternFilter, ResourceType, ScramMechanism,
                          UserScramCredentialDeletion, UserScramCredentialUpsertion)
 from kafka.errors import NoError
+from pymongo.collection import Collection
 
 from shared.domain.time import Clock, utc_now
 from shared.messaging.topics import ensure_topics
@@ -79,19 +80,20 @@ def principal(subscription_id: str) -> str:
 
 def issue(settings: Settings, subscription_id: str, clock: Clock = utc_now) -> Credentials:
     """Create (or keep) the topic, set a new password, allow the reads; record the access on the subscription."""
-    subscriptions = mongo.database(settings)[SUBSCRIPTIONS]
-    if subscriptions.find_one({"_id": subscription_id, "deleted_at": None}, {"_id": 1}) is None:
-        raise UnknownSubscription(subscription_id)
-    ensure_topics(settings, (topic_name(subscription_id),))
-    password = secrets.token_urlsafe(32)
-    with admin(settings) as client:
-        refused(client.alter_user_scram_credentials(
-            [UserScramCredentialUpsertion(username(subscription_id), MECHANISM, password)]))
-        created = client.create_acls(acls(settings, subscription_id))
-        if created["failed"]:
-            raise created["failed"][0]("creating the ACLs of " + principal(subscription_id))
-    record(subscriptions, subscription_id, {"topic": topic_name(subscription_id),
-                                            "principal": principal(subscription_id)}, clock())
+    with mongo.connect(settings) as store:
+        subscriptions = mongo.database(settings, store)[SUBSCRIPTIONS]
+        if subscriptions.find_one({"_id": subscription_id, "deleted_at": None}, {"_id": 1}) is None:
+            raise UnknownSubscription(subscription_id)
+        ensure_topics(settings, (topic_name(subscription_id),))
+        password = secrets.token_urlsafe(32)
+        with admin(settings) as client:
+            refused(client.alter_user_scram_credentials(
+                [UserScramCredentialUpsertion(username(subscription_id), MECHANISM, password)]))
+            created = client.create_acls(acls(settings, subscription_id))
+            if created["failed"]:
+                raise created["failed"][0]("creating the ACLs of " + principal(subscription_id))
+        record(subscriptions, subscription_id,
+               {"topic": topic_name(subscription_id), "principal": principal(subscription_id)}, clock())
     return Credentials(settings.partners_kafka_bootstrap, username(subscription_id), password,
                        settings.topic(topic_name(subscription_id)), username(subscription_id))
 
@@ -108,7 +110,8 @@ def revoke(settings: Settings, subscription_id: str, clock: Clock = utc_now) -> 
         if credential["credential_infos"]:
             refused(client.alter_user_scram_credentials(
                 [UserScramCredentialDeletion(username(subscription_id), MECHANISM)]))
-    record(mongo.database(settings)[SUBSCRIPTIONS], subscription_id, None, clock())
+    with mongo.connect(settings) as store:
+        record(mongo.database(settings, store)[SUBSCRIPTIONS], subscription_id, None, clock())
 
 
 def acls(settings: Settings, subscription_id: str) -> list[ACL]:
@@ -132,7 +135,7 @@ def refused(results: dict[str, str | None]) -> None:
         raise RuntimeError("SCRAM credentials refused: " + "; ".join(errors))
 
 
-def record(subscriptions, subscription_id: str, kafka: dict | None, now: datetime) -> None:
+def record(subscriptions: Collection, subscription_id: str, kafka: dict | None, now: datetime) -> None:
     """Set the subscription's `kafka` field, as a change of the document (next version)."""
     subscriptions.update_one({"_id": subscription_id},
                              {"$set": {"kafka": kafka, "updated_at": now}, "$inc": {"version": 1}})
