@@ -51,10 +51,11 @@ def _stat(pid: Path) -> tuple[int, int] | None:
     return int(fields[1]), int(fields[11]) + int(fields[12])  # utime + stime
 
 
-def snapshot() -> tuple[float, dict[int, tuple[str, int]]]:
-    """(monotonic time, pid -> (label, CPU ticks so far)) for every process readable now. A Python process
-    that is not this one or one of its descendants is labelled "other ...": another program's run of the
-    same code (the servers, started as daemons, are told apart by their port or profile instead)."""
+def snapshot(roots: tuple[int, ...] = ()) -> tuple[float, dict[int, tuple[str, int]]]:
+    """(monotonic time, pid -> (label, CPU ticks so far)) for every process readable now. A process that
+    is not this one, one of `roots` (e.g. a daemon this one started, such as supervisord) or a descendant
+    of those is labelled "other ...": another program's run of the same code (the servers, started as
+    daemons, are told apart by their port or profile instead)."""
     stats: dict[int, tuple[int, int]] = {}
     labels: dict[int, str] = {}
     for pid in PROC.glob("[0-9]*"):
@@ -65,7 +66,7 @@ def snapshot() -> tuple[float, dict[int, tuple[str, int]]]:
             continue
         if stat is not None:
             stats[int(pid.name)], labels[int(pid.name)] = stat, label([arg for arg in argv if arg])
-    ours = {os.getpid()}
+    ours = {os.getpid(), *roots}
     for pid in sorted(stats, key=lambda pid: _depth(pid, stats)):
         if stats[pid][0] in ours:
             ours.add(pid)
