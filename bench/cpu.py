@@ -11,6 +11,7 @@ name. Linux only; elsewhere a snapshot is empty.
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from collections import Counter
 from pathlib import Path
@@ -90,3 +91,29 @@ def cores_used(before: tuple[float, dict], after: tuple[float, dict]) -> dict[st
         earlier = before[1].get(pid)
         used[name] += (ticks - (earlier[1] if earlier and earlier[0] == name else 0)) / TICKS / seconds
     return {name: round(cores, 3) for name, cores in used.most_common() if cores >= 0.005}
+
+
+def pids_of(taken: tuple[float, dict[int, tuple[str, int]]], name: str) -> list[int]:
+    """The pids a snapshot labelled `name` (e.g. "store :37117")."""
+    return [pid for pid, (label_, _) in taken[1].items() if label_ == name]
+
+
+def gc_pauses(pid: int) -> dict[str, float] | None:
+    """A JVM's collections so far, from the JDK's `jstat -gc`: young and full pause counts and seconds
+    (G1 and Parallel report both; a concurrent collector's cycles are not pauses). None without jstat."""
+    try:
+        out = subprocess.run(["jstat", "-gc", str(pid)], capture_output=True, text=True, timeout=20).stdout.split("\n")
+        values = dict(zip(out[0].split(), map(float, out[1].split())))
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return None
+    return {key: values[key] for key in ("YGC", "YGCT", "FGC", "FGCT") if key in values}
+
+
+def gc_during(before: dict[str, float] | None, after: dict[str, float] | None) -> str:
+    """E.g. "41 young pauses, 3.2 s in all, 78 ms each; 0 full" between two gc_pauses readings."""
+    if not before or not after or "YGC" not in after:
+        return "not measured"
+    young, young_s = after["YGC"] - before["YGC"], after["YGCT"] - before["YGCT"]
+    full, full_s = after.get("FGC", 0) - before.get("FGC", 0), after.get("FGCT", 0) - before.get("FGCT", 0)
+    each = f", {young_s / young * 1000:.0f} ms each" if young else ""
+    return f"{young:.0f} young pauses, {young_s:.1f} s in all{each}; {full:.0f} full, {full_s:.1f} s"

@@ -41,6 +41,7 @@ import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kafka import KafkaConsumer, TopicPartition
 from kafka.admin import KafkaAdminClient
@@ -141,11 +142,15 @@ def measure(platform: Platform, settings: dict[str, Settings], size: int, events
     workload.prepare(PREPARED_GOALS)
     workload.recorder = Recorder()
     before = cpu.snapshot(ours)
+    store = cpu.pids_of(before, "store :" + str(urlsplit(settings["goals"].mongodb_uri).port))
+    gc_before = cpu.gc_pauses(store[0]) if store else None
     recorder = run(workload, seconds, rate)
     loaded = cpu.cores_used(before, cpu.snapshot(ours))
+    store_gc = cpu.gc_during(gc_before, cpu.gc_pauses(store[0]) if store else None)
     unloaded = one_at_a_time(workload, OPERATIONS[:-1], UNLOADED_REPEAT)
     return SizeResult(size, events, dict(recorder.latencies), raw_timings, dict(recorder.failures),
-                      dict(recorder.statuses), dict(unloaded.latencies), {"idle": idle, "load": loaded})
+                      dict(recorder.statuses), dict(unloaded.latencies), {"idle": idle, "load": loaded},
+                      store_gc)
 
 
 def platform_env(run_id: str) -> dict[str, str]:
@@ -207,6 +212,7 @@ def main() -> None:
             result = measure(platform, settings, size, sent, args.seconds, args.rate)
             results.append(result)
             say(f"    machine load average (1 min) after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+            say(f"    the store's collections during the load: {result.store_gc}")
             for window, used in result.cpu.items():
                 say(f"    cores used, {window:4s}: {sum(used.values()):.2f} = " + ", ".join(
                     f"{name} {cores:.2f}" for name, cores in list(used.items())[:8]))
@@ -225,7 +231,8 @@ def report(results: list[SizeResult]) -> None:
     text = table(results, OPERATIONS)
     if cores := cpu_table(results):
         text += "\n\nCPU by process kind (cores, 1.00 = one core busy), idle for 10 s after the catch-up and " \
-                "during the measured load:\n\n" + cores
+                "during the measured load:\n\n" + cores + "\n\nThe store's collections during the load: " + \
+                "; ".join(f"{result.size:,} goals: {result.store_gc or 'not measured'}" for result in results)
     verdicts = targets(results, OPERATIONS)
     lines = [f"- {'met' if met else 'NOT MET'}: {name}" for name, met in verdicts]
     say("\n" + text + "\n\ntargets:\n" + "\n".join(lines))

@@ -30,6 +30,7 @@ class SizeResult:
     statuses: dict[str, set] = field(default_factory=dict)
     unloaded: dict[str, list[float]] = field(default_factory=dict)  # operation -> one request at a time (s)
     cpu: dict[str, dict[str, float]] = field(default_factory=dict)  # window (idle, load) -> process kind -> cores
+    store_gc: str = ""  # the store JVM's collection pauses during the measured load
 
     def p(self, operation: str, q: float, raw: bool = False) -> float | None:
         return percentile((self.raw if raw else self.api).get(operation, []), q)
