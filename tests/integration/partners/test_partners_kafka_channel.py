@@ -3,7 +3,7 @@ import json
 import uuid
 
 import pytest
-from conftest import now
+from partners_kit import now
 from prometheus_client import REGISTRY
 
 from services.partners.delivery.kafka_channel import KafkaChannel
