@@ -8,6 +8,7 @@ request (and again until that succeeds).
 from __future__ import annotations
 
 from services.partners.api import events, subscriptions
+from services.partners.api.schemas import AT_LEAST_ONE_CHANGE, SubscriptionPatch
 from services.partners.indexes import DECLARED
 from services.partners.service.subscriptions import SubscriptionsService
 from services.partners.settings import PartnersSettings
@@ -31,6 +32,7 @@ def create_app(settings: PartnersSettings | None = None, db=None, clock: Clock =
     db = service_db(app)
     app.extensions["partners_service"] = SubscriptionsService(db, settings, clock)
     api.spec.options["security"] = [BEARER]
+    api.spec.components.schema("SubscriptionPatch", AT_LEAST_ONE_CHANGE, schema=SubscriptionPatch)
     for blueprint in (subscriptions.blp, events.blp):
         api.register_blueprint(blueprint)
     on_first_request(app, lambda: indexes.ensure(db, DECLARED))

@@ -29,8 +29,8 @@ class Filters(Strict):
 
 def _event_types(**kwargs):
     return fields.List(fields.String(validate=validate.OneOf(SUBSCRIBABLE)), validate=[
-        validate.Length(1, len(SUBSCRIBABLE)), _distinct], metadata={"description": "Published event types"},
-        **kwargs)
+        validate.Length(1, len(SUBSCRIBABLE)), _distinct],
+        metadata={"description": "Published event types, each once", "uniqueItems": True}, **kwargs)
 
 
 def _distinct(values: list) -> None:
@@ -53,8 +53,11 @@ class SubscriptionRequest(Strict):
     filters = fields.Nested(Filters, load_default=None, allow_none=True)
 
 
+AT_LEAST_ONE_CHANGE = {"minProperties": 1}
+
+
 class SubscriptionPatch(Strict):
-    """A merge patch: the fields given change, the others stay."""
+    """A merge patch: the fields given change, the others stay (at least one: AT_LEAST_ONE_CHANGE)."""
     status = fields.String(validate=validate.OneOf(STATUSES), metadata={
         "description": "paused: nothing is routed to it nor delivered until it is active again"})
     event_types = _event_types()
