@@ -4,7 +4,7 @@ Hypothesis makes the malformed records: bytes that are not JSON, JSON that is no
 an object, envelopes of the golden payloads (tests/contract/golden) with an
 attribute missing or of the wrong type, an unknown schema version, or data with
 a required field missing or of the wrong type. They are published between valid
-events to the topic the real projection (reports, reminders) consumes. Each run
+events to the topic the real projection (reports, reminders, the partners router) consumes. Each run
 asserts that exactly the malformed records reached the dead-letter topic,
 refused on decoding (never after handler retries, which would slow the loop
 down), that the valid events around them were applied, and that the group has
@@ -21,6 +21,8 @@ from kafka import TopicPartition
 from hypothesis import HealthCheck, Phase, given, settings as hypothesis_settings, strategies as st
 from prometheus_client import REGISTRY
 
+from services.partners.projection import partners_projection
+from services.partners.service.router import Router
 from services.reminders.projection import reminders_projection
 from services.reports.projection import reports_projection
 from shared.contract.envelope import REQUIRED, from_dict
@@ -33,7 +35,8 @@ from tests.support import read_topic, running_projection, wait_until
 pytestmark = pytest.mark.integration
 
 GOLDEN = Path(__file__).parents[2] / "contract" / "golden"
-PROJECTIONS = {"reports": reports_projection, "reminders": reminders_projection}
+PROJECTIONS = {"reports": reports_projection, "reminders": reminders_projection,
+               "partners": lambda: partners_projection(Router("fuzz-pseudonym-secret"))}
 INTEGERS = ("schemaversion", "sequence")
 WRONG = {"integer": [None, "1", True, 1.5, [[]]], "text": [None, 5, True, "", [[]]],  # [[]]: no field's valid value
          "data": [None, 5, "", [[]], {"unexpected": 1}]}
