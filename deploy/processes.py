@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The platform's processes (the three APIs under gunicorn and their workers): the one list, and its runner.
+"""The platform's processes (the four APIs under gunicorn and their workers): the one list, and its runner.
 
     python deploy/processes.py up      # start everything under supervisord, wait for /readyz
     python deploy/processes.py down    # stop everything (SIGTERM, then the stop wait), and supervisord
@@ -51,6 +51,9 @@ def process_specs(ports: dict[str, int], metrics: bool = True) -> list[ProcessSp
                "dispatcher"),
         api("reports", ports["reports"]),
         worker("reports-consumer", "services.reports.worker", m(METRICS_PORTS["reports-consumer"])),
+        api("partners", ports["partners"]),
+        worker("partners-router", "services.partners.worker", m(METRICS_PORTS["partners-router"])),
+        worker("partners-deliverer", "services.partners.worker", m(METRICS_PORTS["partners-deliverer"]), "deliverer"),
     ]
 
 

@@ -7,7 +7,7 @@ the first request (and again until that succeeds).
 """
 from __future__ import annotations
 
-from services.goals.api import events, goals, milestones, sessions, status
+from services.goals.api import events, goals, milestones, sessions, sharing, status
 from services.goals.indexes import DECLARED
 from services.goals.service import GoalsService
 from services.goals.settings import GoalsSettings
@@ -23,7 +23,7 @@ DESCRIPTION = """Goals, milestones and sessions of goal-oriented therapy, stored
 
 Every call needs `Authorization: Bearer <JWT>` (from the identity provider, or HS256 in
 development; claims `sub`, `clinic_id`, `role` of clinician or clinic_admin). Reads return a `version` and an `ETag`;
-changes to a goal accept `If-Match`; every POST and PATCH accepts `Idempotency-Key`.
+changes to a goal accept `If-Match`; every POST, PATCH and PUT accepts `Idempotency-Key`.
 See docs/goals-api.md."""
 
 
@@ -34,7 +34,7 @@ def create_app(settings: GoalsSettings | None = None, db=None):
     streams = CachedStreams(Streams(EventStore(db)), settings.stream_cache_size)
     app.extensions["goals_service"] = GoalsService(streams, ReadModel(db))
     api.spec.options["security"] = [BEARER]
-    for module in (goals, milestones, status, events, sessions):
+    for module in (goals, milestones, status, events, sessions, sharing):
         api.register_blueprint(module.blp)
     on_first_request(app, lambda: indexes.ensure(db, DECLARED))
     return app

@@ -14,6 +14,10 @@ commit carries the request, and when the store already holds that commit the
 command is not decided again, it answers the state that commit left (`applied`).
 The listing read model is written after the append, and every listing first
 writes what a worker that died in between left out (`_listing_caught_up`).
+
+A client's sharing with partners is a stream of its own per clinic and client
+(store/streams.py `sharing_stream_id`), always decided on a fresh load; no read
+model shows it, a GET folds the stream.
 """
 from __future__ import annotations
 
@@ -24,8 +28,10 @@ from functools import reduce
 from services.goals.domain import goal as goals
 from services.goals.domain import goal_creation
 from services.goals.domain import session as sessions
+from services.goals.domain import sharing
+from services.goals.domain.rules import valid_id
 from services.goals.domain.errors import GoalNotFound, SessionNotFound, StaleVersion, UnknownGoalOfClient
-from services.goals.store.streams import Stream
+from services.goals.store.streams import Stream, sharing_stream_id
 from shared.contract.events import GoalCreated, SessionLogged
 from shared.domain.errors import DomainError
 from shared.domain.time import Clock, instant, utc_now
@@ -207,3 +213,33 @@ class GoalsService:
                 goal = None
             if goal is None or goal.client_id != logged.client_id:
                 raise UnknownGoalOfClient(f"goals[{index}].goal_id", "a goal of this client")
+
+    # --- sharing with partners ---------------------------------------------------
+
+    def sharing_of(self, actor: Actor, client_id: str) -> sharing.Sharing:
+        """The client's current sharing with partners (every partner while nothing was recorded)."""
+        return sharing.fold(client_id, self._sharing_stream(actor, client_id).events)
+
+    def change_sharing(self, actor: Actor, client_id: str, partners) -> sharing.Sharing:
+        """Record `partners` (false, true or partner ids) as the client's sharing; nothing when it holds already."""
+        return self._once(actor, lambda stream: sharing.fold(client_id, stream.events),
+                          lambda: self._change_sharing(actor, client_id, partners))
+
+    def _change_sharing(self, actor: Actor, client_id: str, partners) -> sharing.Sharing:
+        for attempt in range(1, ATTEMPTS + 1):
+            stream = self._sharing_stream(actor, client_id)
+            current = sharing.fold(client_id, stream.events)
+            events = sharing.change_sharing(current, partners, self.clock())
+            if not events:
+                return current
+            try:
+                stored = self.streams.append(actor.clinic_id, sharing_stream_id(actor.clinic_id, client_id),
+                                             client_id, stream, events, correlation_id=actor.correlation_id,
+                                             request=actor.request)
+                return sharing.fold(client_id, stored.events)
+            except ConcurrencyConflict:  # another change of this client's sharing came first: decide again
+                if attempt == ATTEMPTS:
+                    raise
+
+    def _sharing_stream(self, actor: Actor, client_id: str) -> Stream:
+        return self.streams.load(actor.clinic_id, sharing_stream_id(actor.clinic_id, valid_id(client_id, "client_id")))

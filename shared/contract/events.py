@@ -184,6 +184,16 @@ class SessionLogged:
     next_session_at: datetime | None
 
 
+@event_data
+class SharingChanged:
+    """A client's consent to sharing with partners: every partner, none, or the partners listed (the only
+    case with `partner_ids`). A client without one shares with every partner."""
+    client_id: str = identifier()
+    scope: str = one_of(v.SHARING_SCOPES)
+    partner_ids: tuple[str, ...] = rules(length=(None, 50))
+    changed_at: datetime
+
+
 # --- reminders-events ----------------------------------------------------------------------
 
 

@@ -60,6 +60,7 @@ EVENT_TYPES: dict[str, EventType] = {kind.name: kind for kind in (
     EventType(t.GOAL_STATUS_CHANGED, GOALS_EVENTS, {1: e.GoalStatusChanged}),
     EventType(t.GOAL_REVISED, GOALS_EVENTS, {1: e.GoalRevised}),
     EventType(t.SESSION_LOGGED, GOALS_EVENTS, {1: e.SessionLogged}),
+    EventType(t.SHARING_CHANGED, GOALS_EVENTS, {1: e.SharingChanged}),
     EventType(t.REMINDER_SENT, REMINDERS_EVENTS, {1: e.ReminderSent}),
     EventType(t.REMINDER_FAILED, REMINDERS_EVENTS, {1: e.ReminderFailed}),
 )}

@@ -15,3 +15,4 @@ MODALITIES = ("in-person", "video", "phone")
 GAS_KEYS = ("-2", "-1", "0", "1", "2")
 REMINDER_KINDS = ("session", "milestone-due", "milestone-overdue", "follow-up", "practice")
 REVISABLE_GOAL_FIELDS = ("title", "description", "priority", "target_date", "measure", "gas_levels")
+SHARING_SCOPES = ("all", "none", "listed")  # which partners receive a client's (pseudonymised) events

@@ -109,6 +109,7 @@ class BatchApplier:
         events = [event for _, event in accepted]
         self.projection.prepare(self.ctx, events)
         write_batch(self.ctx, self.projection.changes(events, self.ctx))
+        self.projection.after(self.ctx, events)
 
     def _apply_with_retries(self, accepted: Accepted) -> list[CloudEvent]:
         attempt = 0

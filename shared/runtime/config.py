@@ -9,10 +9,10 @@ import os
 from dataclasses import dataclass, field
 
 
-HTTP_PORTS = {"goals": 8001, "reminders": 8002, "reports": 8003}
+HTTP_PORTS = {"goals": 8001, "reminders": 8002, "reports": 8003, "partners": 8004}
 ENVIRONMENTS = ("development", "production")
 METRICS_PORTS = {"goals-relay": 9101, "reminders-consumer": 9102, "reminders-dispatcher": 9103,
-                 "reports-consumer": 9104}
+                 "reports-consumer": 9104, "partners-router": 9105, "partners-deliverer": 9106}
 
 
 def env(name: str, default: str) -> str:

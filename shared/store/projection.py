@@ -134,6 +134,9 @@ class Projection:
     indexes: Indexes = Indexes()       # the service's declarations (shared.store.indexes); its collections' are made
     # called with a batch's events before its handlers, e.g. to read in one query what they will look up
     prepare: Prepare = _prepare_nothing
+    # called with a batch's events once their changes are written, for work that reads the written state (the
+    # partners router appends feed entries); it is retried with the batch, so it must be idempotent too
+    after: Prepare = _prepare_nothing
     _calls: dict[str, tuple[Handler, bool]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -22,6 +22,7 @@ from shared.contract.events import (
     ReminderSent,
     SessionLogged,
     SessionMeasures,
+    SharingChanged,
 )
 from shared.contract.registry import EVENT_TYPES, ContractError, data_of, type_of, validate
 
@@ -55,6 +56,7 @@ ONE_OF_EACH = {
     t.GOAL_STATUS_CHANGED: GoalStatusChanged("goal-1", "client-1", "completed", "achieved", "goal-met"),
     t.GOAL_REVISED: GoalRevised("goal-1", "client-1", ("title", "measure"), title="Speak up twice", measure=None),
     t.SESSION_LOGGED: SESSION_LOGGED,
+    t.SHARING_CHANGED: SharingChanged("client-1", "listed", ("ehr-1", "registry-2"), NOON),
     t.REMINDER_SENT: REMINDER_SENT,
     t.REMINDER_FAILED: ReminderFailed(**vars(REMINDER_SENT), error="timeout"),
 }
@@ -70,6 +72,7 @@ CONTRACT_FIELDS = {
                      "target_date", "gas_levels"],
     t.SESSION_LOGGED: ["session_id", "client_id", "clinician_id", "occurred_at", "duration_minutes", "attendance",
                        "modality", "goals", "measures", "next_session_at"],
+    t.SHARING_CHANGED: ["client_id", "scope", "partner_ids", "changed_at"],
     t.REMINDER_SENT: ["reminder_id", "client_id", "kind", "goal_id", "milestone_id", "session_id", "due_at",
                       "attempted_at", "attempts"],
     t.REMINDER_FAILED: ["reminder_id", "client_id", "kind", "goal_id", "milestone_id", "session_id", "due_at",

@@ -12,10 +12,12 @@ from marshmallow import Schema, fields, post_load, validate
 
 from services.goals.api.fields import Date, DateTime, reached_not_in_the_future
 from services.goals.domain.goal_creation import DESCRIPTION_MAX, GAS_LEVEL_MAX, RRULE_MAX, TITLE_MAX
+from services.goals.domain.sharing import MOST_PARTNERS
 from shared.contract import vocabulary as v
+from shared.web.app import ID_PATTERN
 from shared.web.queries import Page
 
-ID = {"validate": validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$",
+ID = {"validate": validate.Regexp(ID_PATTERN,
                                   error="1-64 letters, digits, '.', '_', ':' or '-'."),
       "metadata": {"example": "client-42"}}
 
@@ -150,6 +152,15 @@ class SessionRequest(Schema):
         return {**data, **scores, "goals": ratings}
 
 
+class SharingRequest(Schema):
+    partners = fields.Raw(required=True, metadata={
+        "oneOf": [{"type": "boolean"}, {"type": "array", "minItems": 1, "maxItems": MOST_PARTNERS, "uniqueItems": True,
+                                        "items": {"type": "string", "pattern": ID_PATTERN}}],
+        "description": "false: no partner receives the client's events; true: every partner (as without a record); "
+                       "a list: only these partners (422 `invalid-partners` for anything else)",
+        "example": ["registry-outcomes"]})
+
+
 # --- queries -------------------------------------------------------------------
 
 
@@ -188,6 +199,15 @@ class MilestoneCreated(Milestone):
 class Session(SessionRequest):
     session_id = fields.String(required=True)
     version = fields.Integer(required=True)
+
+
+class Sharing(Schema):
+    """A client's sharing with partners: `all` while nothing was recorded (then `changed_at` is null)."""
+    client_id = fields.String(required=True)
+    scope = _choice(v.SHARING_SCOPES, required=True)
+    partner_ids = fields.List(fields.String(), required=True,
+                              metadata={"description": "The partners allowed, sorted; empty unless scope is listed"})
+    changed_at = DateTime(required=True, allow_none=True)
 
 
 class GoalSummary(Schema):

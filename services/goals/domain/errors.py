@@ -120,6 +120,11 @@ class UnknownGoalOfClient(DomainError):
     code = "unknown-goal"
 
 
+class InvalidPartners(DomainError):
+    code = "invalid-partners"
+    field = "partners"
+
+
 # Conflicts with the current state.
 
 

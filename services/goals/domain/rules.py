@@ -19,8 +19,12 @@ from .errors import (
 _IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 
 
+def is_id(value) -> bool:
+    return isinstance(value, str) and _IDENTIFIER.fullmatch(value) is not None
+
+
 def valid_id(value, field: str) -> str:
-    if not isinstance(value, str) or not _IDENTIFIER.fullmatch(value):
+    if not is_id(value):
         raise InvalidIdentifier(field, "1-64 letters, digits, '.', '_', ':' or '-'")
     return value
 

@@ -1,4 +1,4 @@
-"""Goal and session streams in the event store, as event data (shared.contract.events).
+"""Goal, session and sharing streams in the event store, as event data (shared.contract.events).
 
 Translates between the event data dataclasses the domain decides and stored
 CloudEvents: the domain never sees envelopes, and the envelope carries the tenant,
@@ -14,8 +14,14 @@ from shared.contract.envelope import CloudEvent
 from shared.contract.registry import data_of, type_of, upcast, validate
 from services.goals.domain.errors import IdempotencyKeyReused
 from shared.store.eventstore import EventStore, Request
+from shared.store.mongo import compound_id
 
 SOURCE = "/therapy-goals/goals-service"
+
+
+def sharing_stream_id(clinic_id: str, client_id: str) -> str:
+    """The stream of a client's sharing with partners, one per clinic and client: `sharing:clinic-1:client-7`."""
+    return compound_id("sharing", clinic_id, client_id)
 
 
 @dataclass(frozen=True)

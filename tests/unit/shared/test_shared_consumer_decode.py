@@ -3,6 +3,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
+from services.reminders.projection import reminders_projection
+from services.reports.projection import reports_projection
 from shared.messaging.consumer import decode
 from shared.messaging.deadletters import Rejected
 from shared.store.projection import Projection
@@ -51,3 +55,9 @@ def test_poison_is_rejected_with_its_reason():
     assert all(isinstance(outcome, Rejected) for outcome in outcomes)
     assert [outcome.reason for outcome in outcomes] == ["undecodable", "contract", "contract"]
     assert "priority" in outcomes[1].error and "unknown version 3" in outcomes[2].error
+
+
+@pytest.mark.parametrize("projection", [reminders_projection(), reports_projection()], ids=lambda p: p.name)
+@pytest.mark.parametrize("headers", [[("ce_type", b"sharing-changed")], []], ids=["by header", "by value"])
+def test_the_reminders_and_reports_projections_skip_sharing_changed_without_a_dead_letter(projection, headers):
+    assert decode(Record(json.dumps(golden("sharing-changed", 1)).encode(), headers), projection) is None

@@ -2,6 +2,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from shared.contract.envelope import from_dict
 from shared.contract.redaction import partner_view
 
@@ -36,7 +38,8 @@ def test_everything_else_and_the_envelope_are_kept():
     assert view.data["category"] == original.data["category"]
 
 
-def test_events_without_personal_fields_are_unchanged():
-    original = golden("session-logged", 1)
+@pytest.mark.parametrize("name", ["session-logged", "sharing-changed"])
+def test_events_without_personal_fields_are_unchanged(name):
+    original = golden(name, 1)
 
     assert partner_view(original) == original

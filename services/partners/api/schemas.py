@@ -1,0 +1,120 @@
+"""Request and response schemas of the partners API. Requests refuse unknown fields."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from services.partners.domain.subscription import STATUSES, SUBSCRIBABLE
+from shared.contract.vocabulary import CATEGORIES
+
+ID = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$", error="1-64 letters, digits, '.', '_', ':' or '-'.")
+LARGEST_FEED_PAGE = 500
+
+
+def _no_credentials(url: str) -> None:
+    if urlsplit(url).username is not None:
+        raise ValidationError("Must not carry credentials; the signature authenticates the sender.")
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class Filters(Strict):
+    categories = fields.List(fields.String(validate=validate.OneOf(CATEGORIES)), validate=validate.Length(max=50),
+                             metadata={"description": "Only events about goals of these categories (none: all)"})
+
+
+def _event_types(**kwargs):
+    return fields.List(fields.String(validate=validate.OneOf(SUBSCRIBABLE)), validate=[
+        validate.Length(1, len(SUBSCRIBABLE)), _distinct], metadata={"description": "Published event types"},
+        **kwargs)
+
+
+def _distinct(values: list) -> None:
+    if len(set(values)) != len(values):
+        raise ValidationError("Each type once.")
+
+
+def _url(**kwargs):
+    return fields.Url(schemes={"http", "https"}, require_tld=False, allow_none=True,
+                      validate=[validate.Length(max=2000), _no_credentials],
+                      metadata={"format": "uri", "description": "Where webhooks are delivered (none: no webhooks)"},
+                      **kwargs)
+
+
+class SubscriptionRequest(Strict):
+    partner_id = fields.String(required=True, validate=ID, metadata={"description": "The partner's id (its "
+                               "tokens' `sub`)"})
+    event_types = _event_types(required=True)
+    url = _url(load_default=None)
+    filters = fields.Nested(Filters, load_default=None, allow_none=True)
+
+
+class SubscriptionPatch(Strict):
+    """A merge patch: the fields given change, the others stay."""
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={
+        "description": "paused: nothing is routed to it nor delivered until it is active again"})
+    event_types = _event_types()
+    url = _url()
+    filters = fields.Nested(Filters, allow_none=True)
+
+    @validates_schema
+    def changes_something(self, data, **_):
+        if not data:
+            raise ValidationError("Give at least one of status, event_types, url, filters.", "body")
+
+
+class Kafka(Schema):
+    topic = fields.String(metadata={"description": "The subscription's own topic (logical name)"})
+    principal = fields.String(metadata={"description": "The SCRAM user that may read it"})
+
+
+class Subscription(Schema):
+    subscription_id = fields.String(attribute="_id", required=True)
+    partner_id = fields.String(required=True)
+    event_types = fields.List(fields.String(), required=True)
+    filters = fields.Nested(Filters, required=True)
+    url = fields.String(allow_none=True)
+    status = fields.String(validate=validate.OneOf(STATUSES), required=True)
+    kafka = fields.Nested(Kafka, allow_none=True)
+    seq = fields.Integer(metadata={"description": "The last seq of its feed"})
+    cursors = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                          metadata={"description": "The last seq delivered on each push channel"})
+    version = fields.Integer(metadata={"description": "Also the ETag; send it in If-Match to change it"})
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class SubscriptionCreated(Subscription):
+    secret = fields.String(required=True, metadata={
+        "description": "The signing secret (Standard Webhooks, whsec_...): shown this once"})
+
+
+class SecretRotated(Schema):
+    subscription_id = fields.String(required=True)
+    secret = fields.String(required=True, metadata={"description": "The new signing secret: shown this once"})
+    previous_expires_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "Until when the previous secrets keep verifying (PARTNERS_SECRET_GRACE_S)"})
+
+
+class SubscriptionPage(Schema):
+    items = fields.List(fields.Nested(Subscription), required=True)
+    page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+class FeedQuery(Strict):
+    after = fields.String(validate=validate.Length(max=12), metadata={
+        "description": "The `next` of the previous answer (none: from the start)"})
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, LARGEST_FEED_PAGE), metadata={
+        "description": f"Entries read, 1 to {LARGEST_FEED_PAGE}; more answers 422 naming `limit`"})
+
+
+class FeedPage(Schema):
+    events = fields.List(fields.Dict(), required=True, metadata={
+        "description": "Partner CloudEvents in order (pseudonymised; docs/partners.md)"})
+    next = fields.String(required=True, metadata={"description": "The cursor to send as `after` next time"})

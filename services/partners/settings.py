@@ -1,0 +1,34 @@
+"""The partners service's settings: the platform's (shared.runtime.config.Settings) and its own, from the environment.
+
+app.py, worker.py and rebuild.py build these. PARTNERS_PSEUDONYM_SECRET keys every
+partner's pseudonyms (domain/pseudonyms.py): changing it changes every pseudonym a
+partner knows, so it is set once per deployment; ENVIRONMENT=production refuses to
+start with the development default.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from shared.runtime.config import Settings, env
+
+DEV_PSEUDONYM_SECRET = "dev-only-pseudonym-secret-change-me-in-production"
+
+
+@dataclass(frozen=True)
+class PartnersSettings(Settings):
+    service: str = "partners"
+    pseudonym_secret: str = field(default_factory=lambda: env("PARTNERS_PSEUDONYM_SECRET", DEV_PSEUDONYM_SECRET))
+    # how long a rotated signing secret keeps verifying (POST /v1/subscriptions/{id}/secret)
+    secret_grace_s: float = field(default_factory=lambda: float(env("PARTNERS_SECRET_GRACE_S", "86400")))
+    # the deliverer's pause between rounds that found nothing to deliver
+    deliver_interval_s: float = field(default_factory=lambda: float(env("PARTNERS_DELIVER_INTERVAL_S", "0.5")))
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.production and self.pseudonym_secret == DEV_PSEUDONYM_SECRET:
+            raise ValueError("ENVIRONMENT=production refuses the development PARTNERS_PSEUDONYM_SECRET: set one")
+
+    @property
+    def secret_grace(self) -> timedelta:
+        return timedelta(seconds=self.secret_grace_s)

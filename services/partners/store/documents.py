@@ -1,0 +1,16 @@
+"""The collections of the partners database (the shared design of issue 12; docs/partners.md).
+
+``subscriptions`` and ``feed`` are the service's own records: written by the API and
+the router, never rebuilt. ``consents`` and ``goal_categories`` are the router's
+projections of the goal events (projection/), which a rebuild may replace.
+``deliveries`` is the webhook channel's log of attempts.
+"""
+from __future__ import annotations
+
+SUBSCRIPTIONS = "subscriptions"
+FEED = "feed"
+CONSENTS = "consents"
+GOAL_CATEGORIES = "goal_categories"
+DELIVERIES = "deliveries"
+
+PROJECTED = (CONSENTS, GOAL_CATEGORIES)  # what projection/ writes and rebuild.py replaces
