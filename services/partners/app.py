@@ -7,9 +7,10 @@ request (and again until that succeeds).
 """
 from __future__ import annotations
 
-from services.partners.api import events, subscriptions
+from services.partners.api import events, subscriptions, webhooks
 from services.partners.indexes import DECLARED
 from services.partners.service.subscriptions import SubscriptionsService
+from services.partners.service.webhooks import WebhookService
 from services.partners.settings import PartnersSettings
 from shared.domain.time import Clock, utc_now
 from shared.store import indexes
@@ -31,7 +32,8 @@ def create_app(settings: PartnersSettings | None = None, db=None, clock: Clock =
     db = service_db(app)
     app.extensions["partners_service"] = SubscriptionsService(db, settings, clock)
     api.spec.options["security"] = [BEARER]
-    for blueprint in (subscriptions.blp, events.blp):
+    app.extensions["partners_webhooks"] = WebhookService(db, clock)
+    for blueprint in (subscriptions.blp, events.blp, webhooks.blp):
         api.register_blueprint(blueprint)
     on_first_request(app, lambda: indexes.ensure(db, DECLARED))
     return app

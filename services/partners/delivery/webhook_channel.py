@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 
 from services.partners.delivery.webhook_request import Attempt, Sender, body, headers
 from services.partners.domain.retry import Jitter, RetryPolicy
-from services.partners.domain.subscription import ACTIVE
+from services.partners.domain.subscription import ACTIVE, verifying
 from services.partners.metrics import DELIVERED, WITHHELD, record_lag
 from services.partners.metrics import WEBHOOK_ATTEMPTS, WEBHOOK_FAILURES, WEBHOOK_LAG, WEBHOOK_PARKED
 from services.partners.service.feed import FeedReader
@@ -155,7 +155,8 @@ class WebhookChannel:
         except DomainError as refusal:  # the URL now resolves to an address the guard refuses
             return Attempt(None, 0.0, refusal.code)
         payload = body(entry["event"])
-        signed = headers(entry["event"]["id"], payload, signing_secrets(subscription, now), now)
+        secrets = [entry["secret"] for entry in verifying(subscription["secrets"], now)]
+        signed = headers(entry["event"]["id"], payload, secrets, now)
         return self.sender.post(target, payload, signed)
 
     def _log(self, subscription: dict, entry: dict, number: int, now: datetime, attempt: Attempt,
@@ -176,9 +177,3 @@ class WebhookChannel:
             state.make_due(self.db, subscription["_id"], self.clock() + GAP_POLL)
         else:
             state.settle(self.db, subscription)
-
-
-def signing_secrets(subscription: dict, now: datetime) -> list[str]:
-    """The subscription's secrets that have not expired (newest first)."""
-    return [s["secret"] for s in subscription.get("secrets", ())
-            if s.get("expires_at") is None or instant(s["expires_at"]) > now]

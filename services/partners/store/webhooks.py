@@ -21,6 +21,7 @@ from datetime import datetime
 
 from pymongo import ASCENDING, IndexModel
 
+from services.partners.domain.feed import entry_id
 from services.partners.store.documents import FEED, PARKED, REDELIVERIES, SUBSCRIPTIONS
 from shared.store import indexes
 from shared.store.indexes import Query
@@ -32,30 +33,14 @@ INDEXES = indexes.declare(
      PARKED: [IndexModel(BY_SEQ)], REDELIVERIES: [IndexModel(BY_SEQ)]},
     [Query.of(SUBSCRIPTIONS, range=["webhook_due_at"], sort=["webhook_due_at"]),
      Query.of(FEED, equal=["subscription_id"], range=["recorded_at"], sort=["recorded_at", "seq"]),
-     Query.of(FEED, equal=["subscription_id"], range=["seq"], sort=["seq"]),
-     Query.of(FEED, equal=["subscription_id", "seq"]),
      Query.of(PARKED, equal=["subscription_id"], sort=["seq"]),
      Query.of(REDELIVERIES, equal=["subscription_id"], sort=["seq"])])
-
-
-def entry_id(subscription_id: str, seq: int) -> str:
-    return f"{subscription_id}:{seq:012d}"
 
 
 def due(db, now: datetime, limit: int) -> list[dict]:
     """The subscriptions the channel has something to do for at `now`, longest waiting first."""
     return list(db[SUBSCRIPTIONS].find({"webhook_due_at": {"$lte": now}}).sort("webhook_due_at", ASCENDING)
                 .limit(limit))
-
-
-def entries_after(db, subscription_id: str, cursor: int, limit: int) -> list[dict]:
-    """The subscription's feed entries after `cursor`, in seq order."""
-    return list(db[FEED].find({"subscription_id": subscription_id, "seq": {"$gt": cursor}})
-                .sort("seq", ASCENDING).limit(limit))
-
-
-def entry(db, subscription_id: str, seq: int) -> dict | None:
-    return db[FEED].find_one({"subscription_id": subscription_id, "seq": seq})
 
 
 def cursor_before(db, subscription_id: str, moment: datetime, last_seq: int) -> int:
@@ -85,8 +70,13 @@ def settle(db, subscription: dict) -> None:
          "webhook_due_at": subscription["webhook_due_at"]}, {"$set": {"webhook_due_at": None}})
 
 
+def woken(now: datetime) -> dict:
+    """The change of a subscription that makes the channel look at it at `now` (a resume, a new URL)."""
+    return {"webhook_due_at": now}
+
+
 def make_due(db, subscription_id: str, now: datetime, changes: dict | None = None) -> None:
-    db[SUBSCRIPTIONS].update_one({"_id": subscription_id}, {"$set": {**(changes or {}), "webhook_due_at": now}})
+    db[SUBSCRIPTIONS].update_one({"_id": subscription_id}, {"$set": {**(changes or {}), **woken(now)}})
 
 
 def rewind(db, subscription_id: str, cursor: int, now: datetime) -> None:
