@@ -57,7 +57,7 @@ from services.reminders.store.documents import PLANNING_REQUESTS
 from services.reports.projection import NAME as REPORTS_PROJECTOR
 from shared.store import mongo
 from shared.web.auth import mint_token
-from shared.runtime.config import Settings
+from shared.runtime.config import HTTP_PORTS, Settings
 from shared.messaging.topics import GOALS_EVENTS, REMINDERS_EVENTS, ensure_topics
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -186,7 +186,7 @@ def main() -> None:
     env = platform_env(run_id)
     settings = {service: Settings(service=service, mongodb_db_prefix=env["MONGODB_DB_PREFIX"],
                                   topic_prefix=env["KAFKA_TOPIC_PREFIX"]) for service in ("goals", "reminders", "reports")}
-    ports = {"goals": free_port(), "reminders": free_port(), "reports": free_port()}
+    ports = {service: free_port() for service in HTTP_PORTS}
     platform = Platform(Path(tempfile.mkdtemp(prefix="bench-growth-")), env, ports, metrics=False)
     say(f"growth benchmark: sizes {', '.join(f'{s:,}' for s in sizes)} goals ({EVENTS_PER_GOAL} events each), "
         f"{args.rate:g} commands/s and one reader per kind of read for {args.seconds:g}s per size")

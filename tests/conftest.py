@@ -16,7 +16,7 @@ from operator import add
 
 import pytest
 
-from shared.runtime.config import Settings
+from shared.runtime.config import HTTP_PORTS, Settings
 from shared.store import queryshapes
 from tests import index_check, infra
 from tests.identity_provider import IdentityProvider
@@ -104,7 +104,7 @@ def running_platform(base_env, tmp_path_factory):
     from deploy.processes import Platform
 
     run_id = uuid.uuid4().hex[:8]
-    ports = {"goals": _free_port(), "reminders": _free_port(), "reports": _free_port()}
+    ports = {service: _free_port() for service in HTTP_PORTS}
     env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": base_env["KAFKA_BOOTSTRAP_SERVERS"],
            "MONGODB_URI": base_env["MONGODB_URI"], "MONGODB_DB_PREFIX": f"e2e{run_id}",
            "KAFKA_TOPIC_PREFIX": f"e2e{run_id}-", "JWT_SECRET": E2E_JWT_SECRET, "WEB_CONCURRENCY": "2",

@@ -9,6 +9,7 @@ import threading
 import time
 
 import pytest
+from kafka import TopicPartition
 from kafka.admin import KafkaAdminClient
 
 from deploy import infra as launcher
@@ -101,6 +102,28 @@ def consumer_running(projection: Projection, settings: Settings, db, wrap=None, 
         stop.set()
         thread.join(timeout=30)
         producer.close()
+
+
+def lag(settings: Settings, projection: Projection) -> int:
+    """Records on the projection's topics that its consumer group has not committed yet."""
+    group = settings.topic(projection.name)
+    reader = kafka_clients.consumer(settings, None)
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    try:
+        partitions = [TopicPartition(topic, p) for topic in map(settings.topic, projection.topics)
+                      for p in reader.partitions_for_topic(topic) or ()]
+        committed = admin.list_group_offsets(group).get(group, {})
+        return sum(end - max(getattr(committed.get(tp), "offset", 0), 0)
+                   for tp, end in reader.end_offsets(partitions).items())
+    finally:
+        reader.close()
+        admin.close()
+
+
+def wait_caught_up(settings: Settings, projection: Projection, timeout: float = 60) -> None:
+    """Wait until the projection's consumer has written and committed everything published so far."""
+    wait_until(lambda: lag(settings, projection) == 0, timeout=timeout, interval=0.3,
+               message=f"{projection.name} to catch up")
 
 
 def read_topic(settings: Settings, topic: str, expected: int, timeout: float = 30.0) -> list:

@@ -24,6 +24,7 @@ from pathlib import Path
 from bench.goals_reached import free_port
 from deploy import infra as launcher
 from deploy.processes import Platform, ready
+from shared.runtime.config import HTTP_PORTS
 
 PROFILES = {1: launcher.PROFILES["chaos"], 3: launcher.PROFILES["chaos-cluster"]}  # by number of Kafka brokers
 SECRET = "chaos-suite-secret-" + "c" * 32
@@ -46,7 +47,7 @@ class Fault:
 
 
 PROCESSES = ("goals-api", "goals-relay", "reminders-api", "reminders-consumer", "reminders-dispatcher",
-             "reports-api", "reports-consumer")
+             "reports-api", "reports-consumer", "partners-api", "partners-router", "partners-deliverer")
 ALL = tuple(Fault(f"kill -9 {name}", "process", name) for name in PROCESSES) + (
     Fault("stop broker 1", "broker", node=1), Fault("kill -9 store", "store"))
 # `make test`'s share: a crashed API worker (with POSTs in flight), relay and consumer
@@ -85,7 +86,7 @@ class Chaos:
         self.env = {**os.environ, **launcher.environment(self.profile), "MONGODB_DB_PREFIX": self.prefix,
                     "KAFKA_TOPIC_PREFIX": f"{self.prefix}-", "JWT_SECRET": SECRET, "WEB_CONCURRENCY": "2",
                     "LOG_LEVEL": "WARNING", "HTTP_RATE_LIMIT": "0", "REMINDERS_DISPATCH_INTERVAL_SECONDS": "1"}
-        ports = {"goals": free_port(), "reminders": free_port(), "reports": free_port()}
+        ports = {service: free_port() for service in HTTP_PORTS}
         self.platform = Platform(Path(tempfile.mkdtemp(prefix="chaos-")), self.env, ports, metrics=False)
 
     def start(self) -> None:

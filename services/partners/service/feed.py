@@ -31,7 +31,7 @@ class FeedReader:
     def next(self, subscription: dict, after: int, limit: int) -> Batch:
         """The next deliverable entries of the subscription after seq `after` (at most `limit` read)."""
         entries = in_order(self.feed.after(subscription["_id"], after, limit), after, self.clock())
-        consents = self.projected.consents_of({entry["client_id"] for entry in entries})
+        consents = self.projected.consents_of(subscription["clinic_id"], {entry["client_id"] for entry in entries})
         allowed = [entry for entry in entries
                    if shares(consents.get(entry["client_id"]), subscription["partner_id"], entry["time"])]
         return Batch(allowed, entries[-1]["seq"] if entries else after, len(entries) - len(allowed))

@@ -4,8 +4,8 @@ For each event of a subscribable type, the active subscriptions of its clinic th
 take its type, whose filters let it through (domain/filters.py) and whose partner the
 client's consent includes at the event's time (domain/consent.py) get one entry: the
 partner CloudEvent (domain/partner_view.py) with the next seq of the subscription.
-A batch costs one read of the clinics' subscriptions, one of the clients' consent
-records and one of the goals' categories, then per subscription that gets entries:
+A batch costs one read of the clinics' subscriptions, then per clinic one of its clients'
+consent records and one of its goals' categories, then per subscription that gets entries:
 one read of which events it holds already, one ``$inc`` reserving the seqs and one
 insert. An event the subscription holds already (a redelivered batch, a retried
 one) adds nothing: (subscription_id, source_event_id) is unique.
@@ -48,13 +48,13 @@ class Router:
         if not subscriptions:
             return
         projected = ProjectedStore(ctx.db)
-        consents = projected.consents_of({event.data["client_id"] for event in events})
-        categories = projected.categories_of({goal for event in events for goal in goal_ids(event)})
         by_clinic = defaultdict(list)
         for subscription in subscriptions:
             by_clinic[subscription["clinic_id"]].append(subscription)
         for clinic_id, of_clinic in by_clinic.items():
             mine = [event for event in events if event.clinicid == clinic_id]
+            consents = projected.consents_of(clinic_id, {event.data["client_id"] for event in mine})
+            categories = projected.categories_of(clinic_id, {goal for event in mine for goal in goal_ids(event)})
             for subscription in of_clinic:
                 chosen = [kept for kept in (self._kept(event, subscription, consents, categories) for event in mine)
                           if kept is not None]

@@ -1,13 +1,11 @@
-"""Helpers of the reports integration tests: private settings, waiting for the projector to catch up."""
+"""Helpers of the reports integration tests: private settings, waiting for a group of projectors to be stable."""
 from __future__ import annotations
 
 import uuid
 
-from kafka import TopicPartition
 from kafka.admin import KafkaAdminClient
 
 from services.reports.settings import ReportsSettings
-from shared.messaging import kafka_clients
 from shared.runtime.config import Settings
 from shared.store import mongo
 from tests.support import delete_topics, wait_until
@@ -24,28 +22,6 @@ def remove(settings: Settings) -> None:
     """Drop the private database and delete the private topics."""
     mongo.connect(settings).drop_database(settings.database_name)
     delete_topics(settings)
-
-
-def lag(settings: Settings, projection) -> int:
-    """Records on the projection's topics that its consumer group has not committed yet."""
-    group = settings.topic(projection.name)
-    reader = kafka_clients.consumer(settings, None)
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
-    try:
-        partitions = [TopicPartition(topic, p) for topic in map(settings.topic, projection.topics)
-                      for p in reader.partitions_for_topic(topic) or ()]
-        committed = admin.list_group_offsets(group).get(group, {})
-        return sum(end - max(getattr(committed.get(tp), "offset", 0), 0)
-                   for tp, end in reader.end_offsets(partitions).items())
-    finally:
-        reader.close()
-        admin.close()
-
-
-def wait_caught_up(settings: Settings, projection, timeout: float = 60) -> None:
-    """Wait until the projector has written and committed everything published so far."""
-    wait_until(lambda: lag(settings, projection) == 0, timeout=timeout, interval=0.3,
-               message="the reports projector to catch up")
 
 
 def wait_members(settings: Settings, projection, count: int, timeout: float = 30) -> None:

@@ -1,11 +1,10 @@
 """goal-revised through the real consumer runtime and Kafka: the goal report shows the goal's latest revision."""
 import pytest
-from reports_kit import wait_caught_up
 
 from services.reports.app import create_app
 from services.reports.projection import reports_projection
 from shared.web.auth import mint_token
-from tests.support import publish, running_projection
+from tests.support import publish, running_projection, wait_caught_up
 from tests.unit.reports.reports_builders import Story, weeks
 
 pytestmark = pytest.mark.integration

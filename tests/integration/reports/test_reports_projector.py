@@ -3,7 +3,6 @@ import contextlib
 from datetime import timedelta
 
 import pytest
-from reports_kit import wait_caught_up
 
 from services.reports.domain.errors import GoalReportNotFound
 from services.reports.projection import reports_projection
@@ -11,7 +10,7 @@ from services.reports.rebuild import verify
 from services.reports.service import ReportsService
 from services.reports.store.documents import COLLECTIONS
 from shared.messaging.replay import rebuild
-from tests.support import publish, running_projection
+from tests.support import publish, running_projection, wait_caught_up
 from tests.unit.reports.reports_builders import JAN, Story, weeks
 
 pytestmark = pytest.mark.integration

@@ -8,12 +8,12 @@ so none is lost and none counts twice, and the documents equal a full replay.
 import contextlib
 
 import pytest
-from reports_kit import wait_caught_up, wait_members
+from reports_kit import wait_members
 
 from services.reports.projection import reports_projection
 from services.reports.rebuild import verify
 from services.reports.service import ReportsService
-from tests.support import publish, running_projection
+from tests.support import publish, running_projection, wait_caught_up
 from tests.unit.reports.reports_builders import Story, weeks
 
 pytestmark = pytest.mark.integration
