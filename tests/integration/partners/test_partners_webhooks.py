@@ -17,6 +17,7 @@ from services.partners.app import create_app
 from services.partners.settings import PartnersSettings
 from services.partners.store.documents import CONSENTS, FEED, PARKED
 from shared.store import mongo
+from shared.store.mongo import compound_id
 from shared.web.auth import mint_token
 from shared.web.outbound import LOOPBACK, networks
 from tests.support import delete_topics, publish, wait_until
@@ -190,7 +191,7 @@ def test_consent_withdrawn_stops_deliveries_also_of_entries_waiting_for_a_retry(
         publish(settings, [goal_created(clinic, leaving), goal_created(clinic, staying)])
         wait_until(lambda: db[FEED].count_documents({"subscription_id": sid}) == 2, message="2 entries routed")
         publish(settings, [sharing_withdrawn(clinic, leaving, clock())])
-        wait_until(lambda: db[CONSENTS].find_one({"_id": leaving}), message="the withdrawal recorded")
+        wait_until(lambda: db[CONSENTS].find_one({"_id": compound_id(clinic, leaving)}), message="the withdrawal recorded")
         answers["status"] = 204
         publish(settings, [goal_created(clinic, leaving, clock()), goal_created(clinic, staying, clock())])
         wait_until(lambda: len(receiver.delivered) == 2, message="the staying client's events")
