@@ -114,12 +114,15 @@ def ready(base_url: str) -> bool:
         return False
 
 
+ALLOWED_NETWORKS = ("PARTNERS_ALLOWED_NETWORKS", "REMINDERS_ALLOWED_NETWORKS")
+
+
 def profile_env(profile: str, env=os.environ) -> dict[str, str]:
-    """The processes' environment: the caller's; the development profile also lets partner webhooks reach
-    loopback (PARTNERS_ALLOWED_NETWORKS, unless set), so a receiver on this machine can be tried."""
-    if profile == "dev" and not env.get("PARTNERS_ALLOWED_NETWORKS"):
-        return {**env, "PARTNERS_ALLOWED_NETWORKS": LOOPBACK}
-    return dict(env)
+    """The processes' environment: the caller's; the development profile also lets partner and reminder webhooks
+    reach loopback (the *_ALLOWED_NETWORKS not set), so a receiver on this machine can be tried."""
+    if profile != "dev":
+        return dict(env)
+    return {**env, **{name: LOOPBACK for name in ALLOWED_NETWORKS if not env.get(name)}}
 
 
 def main(argv: list[str]) -> None:

@@ -63,27 +63,28 @@ def networks(text: str) -> tuple[IPNetwork, ...]:
     return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())
 
 
-def check_target(url: str, allowed_networks: Iterable[IPNetwork] = ()) -> Target:
-    """The URL's target when every address its host resolves to may be reached; else ForbiddenTarget or InvalidUrl."""
+def check_target(url: str, allowed_networks: Iterable[IPNetwork] = (), field: str = "url") -> Target:
+    """The URL's target when every address its host resolves to may be reached; else ForbiddenTarget or InvalidUrl
+    (naming `field`, the URL's field in the API)."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
-        raise InvalidUrl(detail="an http or https URL")
+        raise InvalidUrl(field, "an http or https URL")
     if parts.username is not None or parts.password is not None:
-        raise InvalidUrl(detail="a URL without credentials (the signature authenticates the sender)")
+        raise InvalidUrl(field, "a URL without credentials (the signature authenticates the sender)")
     try:
         host, port = parts.hostname, parts.port
     except ValueError:
-        raise InvalidUrl(detail="a port from 1 to 65535") from None
+        raise InvalidUrl(field, "a port from 1 to 65535") from None
     port = SCHEMES[scheme] if port is None else port
     if not host or not port:
-        raise InvalidUrl(detail="a URL with a host and a port from 1 to 65535")
+        raise InvalidUrl(field, "a URL with a host and a port from 1 to 65535")
     allowed = tuple(allowed_networks)
     addresses = resolve(host, port)
     for address in addresses:
         refusal = refused(address, allowed)
         if refusal:
-            raise ForbiddenTarget(detail=f"a host with public addresses only (it resolves to {refusal} address)")
+            raise ForbiddenTarget(field, f"a host with public addresses only (it resolves to {refusal} address)")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Target(scheme, host, port, path, str(addresses[0]) if addresses else None)
 
