@@ -61,10 +61,13 @@ class WebhookChannel:
         self._lock = threading.Lock()
 
     def run_once(self) -> int:
-        """Start a run for each due subscription not running yet; how many entries the runs that ended delivered."""
+        """Start a run for due subscriptions not running yet, as many as threads are free (each run reads a fresh
+        document); how many entries the runs that ended delivered."""
         with self._lock:
-            for subscription in state.due(self.db, self.clock(), 2 * self.settings.webhook_concurrency):
-                if subscription["_id"] not in self.running:
+            free = self.settings.webhook_concurrency - len(self.running)
+            if free > 0:
+                due = state.due(self.db, self.clock(), free + len(self.running))
+                for subscription in [doc for doc in due if doc["_id"] not in self.running][:free]:
                     self.running[subscription["_id"]] = self.pool.submit(self.run, subscription)
             done, _ = wait(list(self.running.values()), timeout=ROUND_WAIT_S, return_when=FIRST_COMPLETED)
             for subscription_id in [key for key, future in self.running.items() if future in done]:

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import asdict, replace
 
 import pytest
+from prometheus_client import REGISTRY
 from webhooks_kit import NOW, PERSONAL, Receiver, goal_created, partners_running, sharing_withdrawn, ticking_clock
 
 from services.partners.app import create_app
@@ -91,6 +92,10 @@ def test_deliveries_are_signed_in_order_and_carry_no_personal_data(settings, db,
     log = api("GET", f"/v1/subscriptions/{subscription['subscription_id']}/deliveries?page_size=5").get_json()
     assert log["total"] == 12 and [d["seq"] for d in log["items"]] == [12, 11, 10, 9, 8]
     assert {(d["outcome"], d["status_code"], d["attempt"]) for d in log["items"]} == {("delivered", 204, 1)}
+    labels = {"subscription": subscription["subscription_id"]}
+    assert REGISTRY.get_sample_value("partner_webhook_attempts_total", labels) == 12
+    assert REGISTRY.get_sample_value("partner_webhook_delivery_lag_seconds_count", labels) == 12
+    assert REGISTRY.get_sample_value("partner_webhook_failures_total", labels) is None  # none counted
 
 
 def test_a_receiver_answering_500_for_a_while_gets_everything_in_order_once_it_recovers(settings, db, clock, clinic,
@@ -124,6 +129,7 @@ def test_a_partner_that_never_answers_is_parked_while_another_keeps_receiving(se
     log = api("GET", f"/v1/subscriptions/{stuck['subscription_id']}/deliveries?page_size=100").get_json()
     assert {d["error"] for d in log["items"]} == {"timeout"} and not silent.delivered
     assert sorted(d["seq"] for d in log["items"] if d["outcome"] == "parked") == [1, 2, 3, 4, 5, 6]
+    assert REGISTRY.get_sample_value("partner_webhook_parked_total", {"subscription": stuck["subscription_id"]}) == 6
 
 
 def test_parked_and_chosen_entries_are_redelivered_with_their_webhook_ids(settings, db, clock, clinic, api):
