@@ -142,6 +142,11 @@ class DeliveryPage(Schema):
     total = fields.Integer(required=True)
 
 
+def _exactly_one(data: dict, first: str, second: str) -> None:
+    if (first in data) == (second in data):
+        raise ValidationError(f"Give {first} or {second}, not both.", first)
+
+
 SEQ = fields.Integer(strict=True, validate=validate.Range(1, LARGEST_CURSOR))
 
 
@@ -153,8 +158,7 @@ class RedeliverRequest(Strict):
 
     @validates_schema
     def one_of_seqs_or_parked(self, data, **_):
-        if ("seqs" in data) == ("parked" in data):
-            raise ValidationError("Give seqs or parked: true, not both.", "seqs")
+        _exactly_one(data, "seqs", "parked")
 
 
 class Redelivery(Schema):
@@ -171,8 +175,7 @@ class ReplayRequest(Strict):
 
     @validates_schema
     def one_of_from_time_or_after(self, data, **_):
-        if ("from_time" in data) == ("after" in data):
-            raise ValidationError("Give from_time or after, not both.", "from_time")
+        _exactly_one(data, "from_time", "after")
 
 
 class Replay(Schema):
