@@ -42,7 +42,10 @@ def _distinct(values: list) -> None:
 def _url(**kwargs):
     return fields.Url(schemes={"http", "https"}, require_tld=False, allow_none=True,
                       validate=[validate.Length(max=2000), _no_credentials],
-                      metadata={"format": "uri", "description": "Where webhooks are delivered (none: no webhooks)"},
+                      metadata={"format": "uri", "description": (
+                          "Where webhooks are delivered (none: no webhooks); a host that resolves to a loopback, "
+                          "private or link-local address is refused unless PARTNERS_ALLOWED_NETWORKS allows it "
+                          "(422 `forbidden-target`)")},
                       **kwargs)
 
 
@@ -153,7 +156,8 @@ SEQ = fields.Integer(strict=True, validate=validate.Range(1, LARGEST_CURSOR))
 class RedeliverRequest(Strict):
     """Exactly one of seqs and parked."""
     seqs = fields.List(SEQ, validate=validate.Length(1, LARGEST_FEED_PAGE),
-                       metadata={"description": "The entries to send again (the `seq` of their deliveries)"})
+                       metadata={"description": "The entries to send again (the `seq` of their deliveries); "
+                                                "a seq the feed has not reached is refused (422 `unknown-seq`)"})
     parked = fields.Boolean(validate=validate.Equal(True), metadata={"description": "true: every parked entry"})
 
     @validates_schema
@@ -171,7 +175,8 @@ class ReplayRequest(Strict):
     from_time = fields.AwareDateTime(metadata={"description": "Every entry recorded at or after this instant "
                                                               "(RFC 3339 with its offset)"})
     after = fields.String(validate=validate.Length(1, 12), metadata={
-        "description": "Every entry after this cursor (a `next` of the pull feed, or a delivery's seq)"})
+        "description": "Every entry after this cursor (a `next` of the pull feed, or a delivery's seq); another "
+                       "is refused (422 `invalid-cursor`)"})
 
     @validates_schema
     def one_of_from_time_or_after(self, data, **_):

@@ -1,4 +1,5 @@
-"""make up's development profile lets partner and reminder webhooks reach loopback; the others allow what they are told."""
+"""make up's development profile lets partner and reminder webhooks reach loopback; the others allow what they
+are told."""
 from __future__ import annotations
 
 from deploy.processes import profile_env
