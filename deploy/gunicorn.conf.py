@@ -1,4 +1,4 @@
-"""gunicorn settings shared by the three APIs (override with GUNICORN_CMD_ARGS or the variables below).
+"""gunicorn settings shared by the four APIs (override with GUNICORN_CMD_ARGS or the variables below).
 
 Requests gunicorn refuses before any app sees them (a request line over 4094 bytes: 414; a
 header line over `limit_request_field_size` or more than 100 headers: 431; a malformed request:

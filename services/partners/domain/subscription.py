@@ -1,6 +1,6 @@
 """A subscription: a partner's standing order for a clinic's events of some types (pure).
 
-The document is the store contract of issue 12 (docs/partners.md, "Subscriptions").
+The document: docs/partners-service.md, "Subscriptions".
 Signing secrets are Standard Webhooks secrets, ``whsec_`` + base64 of 32 random
 bytes, newest first; a rotation gives the previous unexpired ones an expiry
 ``grace`` from now, so a partner can switch over while both verify.

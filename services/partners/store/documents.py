@@ -1,4 +1,4 @@
-"""The collections of the partners database (the shared design of issue 12; docs/partners.md).
+"""The collections of the partners database (docs/partners-service.md).
 
 ``subscriptions`` and ``feed`` are the service's own records: written by the API and
 the router, never rebuilt. ``consents`` and ``goal_categories`` are the router's

@@ -12,8 +12,13 @@ import pytest
 
 from services.goals.app import create_app
 from services.goals.settings import GoalsSettings
+from shared.messaging import kafka_clients
+from shared.messaging.relay import relay_once
+from shared.messaging.topics import ensure_topics
 from shared.store import mongo
+from shared.store.eventstore import EventStore
 from shared.web.auth import mint_token
+from tests.support import delete_topics
 
 SECRET = "goals-api-test-secret-" + "x" * 48  # HS256 wants 32 bytes or more
 SOON = (date.today() + timedelta(days=30)).isoformat()
@@ -90,3 +95,18 @@ def new_goal(client, auth):
         assert response.status_code == 201, response.json
         return response.json
     return create
+
+
+@pytest.fixture
+def relayed(goals_settings):
+    """A goals app on a database and topics of its own, and a relay round that publishes what it stored."""
+    unique = uuid.uuid4().hex[:10]
+    settings = GoalsSettings(mongodb_db_prefix=f"t{unique}", topic_prefix=f"t{unique}-",
+                             jwt_secret=goals_settings.jwt_secret)
+    ensure_topics(settings, partitions=3)
+    db, producer = mongo.database(settings), kafka_clients.producer(settings)
+    yield settings, create_app(settings, db=db).test_client(), lambda: relay_once(EventStore(db), producer,
+                                                                                   settings.topic)
+    producer.close()
+    db.client.drop_database(db.name)
+    delete_topics(settings)

@@ -1,19 +1,12 @@
 """PATCH /v1/goals/{goal_id}: a JSON merge patch of a goal, recorded as goal-revised and relayed to Kafka."""
 import json
-import uuid
 from datetime import date, timedelta
 
 import pytest
 
-from services.goals.app import create_app
-from services.goals.settings import GoalsSettings
 from shared.contract import types as t
-from shared.messaging import kafka_clients
-from shared.messaging.relay import relay_once
-from shared.messaging.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS, ensure_topics
-from shared.store import mongo
-from shared.store.eventstore import EventStore
-from tests.support import delete_topics, read_topic
+from shared.messaging.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS
+from tests.support import read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -181,21 +174,6 @@ def test_a_retried_revision_with_its_idempotency_key_gets_the_first_answer(clien
     assert first.status_code == again.status_code == 200 and again.json == first.json
     assert again.headers["Idempotent-Replayed"] == "true"
     assert len(events_of(client, auth, goal)) == 2
-
-
-@pytest.fixture
-def relayed(goals_settings):
-    """A goals app on a database and topics of its own, and a relay round that publishes what it stored."""
-    unique = uuid.uuid4().hex[:10]
-    settings = GoalsSettings(mongodb_db_prefix=f"t{unique}", topic_prefix=f"t{unique}-",
-                             jwt_secret=goals_settings.jwt_secret)
-    ensure_topics(settings, partitions=3)
-    db, producer = mongo.database(settings), kafka_clients.producer(settings)
-    yield settings, create_app(settings, db=db).test_client(), lambda: relay_once(EventStore(db), producer,
-                                                                                   settings.topic)
-    producer.close()
-    db.client.drop_database(db.name)
-    delete_topics(settings)
 
 
 def test_the_relay_publishes_goal_revised_to_kafka_without_personal_fields_for_partners(relayed, auth, goal_body):
