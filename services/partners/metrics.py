@@ -24,3 +24,12 @@ WEBHOOK_LAG = Histogram("partner_webhook_delivery_lag_seconds", "From an entry's
 def record_lag(subscription: dict, channel: str, cursor: int) -> None:
     """The channel's lag on the subscription, from its feed's last seq and the channel's cursor."""
     FEED_LAG.labels(subscription["_id"], channel).set(max(subscription["seq"] - cursor, 0))
+
+
+def forget_lags(channel: str, subscription_ids: set[str]) -> None:
+    """Drop the channel's lag of subscriptions it no longer delivers (deleted, paused, without access)."""
+    for subscription_id in subscription_ids:
+        try:
+            FEED_LAG.remove(subscription_id, channel)
+        except KeyError:
+            pass  # never measured (its round failed before)

@@ -5,8 +5,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.goals.api import schemas as s
-from services.goals.api.http import CREATE, IDEMPOTENCY_KEY, actor, command, expected_versions, listing, merge_patch
+from services.goals.api.http import CREATE, IDEMPOTENCY_KEY, actor, command, listing, merge_patch
 from services.goals.api.http import reader, service, versioned
+from shared.web.versions import expected_versions
 
 blp = Blueprint("goals", __name__, url_prefix="/v1/goals", description="Therapy goals: what therapy is for")
 

@@ -14,13 +14,13 @@ from services.goals.service import Actor, GoalsService
 from shared.web.auth import STAFF, principal, requires
 from shared.web.bodies import JSON, json_body
 from shared.web.queries import no_query, query
+from shared.web.versions import ETAG
 
 staff_only = requires(*STAFF)
 CREATE, CHANGE = (400, 401, 403, 409), (400, 401, 403, 404, 409, 412)
 MERGE_PATCH = "application/merge-patch+json"
 _CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 
-ETAG = {"ETag": {"description": 'The version, e.g. "3"; send it back in If-Match', "schema": {"type": "string"}}}
 IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
             "description": 'The ETag of the version the change is based on, e.g. "3"; 412 `stale-version` when '
                            'the goal has changed since'}
@@ -41,15 +41,6 @@ def actor() -> Actor:
     correlation_id = given if _CORRELATION_ID.fullmatch(given) else str(uuid.uuid4())
     keyed, applied = g.get("keyed_request", (None, None))
     return Actor(principal().clinic_id, principal().subject, correlation_id, keyed, applied)
-
-
-def expected_versions() -> frozenset[int] | None:
-    """The versions If-Match accepts (strong comparison); None when absent or `*`."""
-    if_match = request.if_match
-    if not if_match or if_match.star_tag:
-        return None
-    tags = (tag or "" for tag in if_match.as_set())  # werkzeug reads `""` as None
-    return frozenset(int(tag) for tag in tags if tag.isascii() and tag.isdigit() and len(tag) < 19)
 
 
 def versioned(body, version: int, status: int = 200, location: str | None = None):

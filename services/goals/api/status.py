@@ -5,7 +5,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.goals.api import schemas as s
-from services.goals.api.http import actor, command, expected_versions, service, versioned
+from services.goals.api.http import actor, command, service, versioned
+from shared.web.versions import expected_versions
 
 blp = Blueprint("goal_status", __name__, url_prefix="/v1/goals", description="The status of a goal")
 

@@ -1,14 +1,13 @@
-"""What every partners view needs: the service, the caller, the roles, versions (ETag/If-Match)."""
+"""What every partners view needs: the service, the caller, the roles, the version as ETag."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 
 from services.partners.service.subscriptions import SubscriptionsService
 from shared.web.auth import principal, requires
 
 admin_only = requires("clinic_admin")
 partner_only = requires("partner")
-ETAG = {"ETag": {"description": 'The version, e.g. "3"; send it back in If-Match', "schema": {"type": "string"}}}
 IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
             "description": 'The ETag of the version the change is based on, e.g. "3"; 412 `stale-version` when '
                            'the subscription has changed since'}
@@ -21,15 +20,6 @@ def service() -> SubscriptionsService:
 def clinic() -> str:
     """The tenant: always the token's clinic."""
     return principal().clinic_id
-
-
-def expected_versions() -> frozenset[int] | None:
-    """The versions If-Match accepts (strong comparison); None when absent or `*`."""
-    if_match = request.if_match
-    if not if_match or if_match.star_tag:
-        return None
-    tags = (tag or "" for tag in if_match.as_set())
-    return frozenset(int(tag) for tag in tags if tag.isascii() and tag.isdigit() and len(tag) < 19)
 
 
 def versioned(doc: dict, status: int = 200, location: str | None = None):

@@ -5,9 +5,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.partners.api import schemas as s
-from services.partners.api.http import ETAG, IF_MATCH, admin_only, clinic, expected_versions, service, versioned
+from services.partners.api.http import IF_MATCH, admin_only, clinic, service, versioned
 from shared.web.bodies import json_body
 from shared.web.queries import Page, no_query, query
+from shared.web.versions import ETAG, expected_versions
 
 blp = Blueprint("subscriptions", __name__, url_prefix="/v1/subscriptions",
                 description="Partners' subscriptions to the clinic's events (role clinic_admin)")

@@ -13,19 +13,22 @@ once, with the same ids. Entries the client's consent now withholds are not sent
 from __future__ import annotations
 
 import json
+import logging
 
 from kafka import KafkaProducer
+from kafka.errors import KafkaError
 
 from shared.messaging.kafka_clients import acknowledged
 from shared.runtime.config import Settings
 from shared.runtime.lifecycle import Stop, never
 
-from services.partners.metrics import DELIVERED, WITHHELD, record_lag
+from services.partners.metrics import DELIVERED, WITHHELD, forget_lags, record_lag
 from services.partners.service.feed import FeedReader
 from services.partners.store.subscriptions import SubscriptionStore
 
 NAME = "kafka"
 BATCH = 500
+log = logging.getLogger(__name__)
 
 
 class KafkaChannel:
@@ -35,10 +38,24 @@ class KafkaChannel:
                  batch: int = BATCH) -> None:
         self.subscriptions, self.producer, self.settings = SubscriptionStore(db), producer, settings
         self.reader, self.stop, self.batch = reader, stop, batch
+        self._reported: set[str] = set()  # the subscriptions whose lag is on the metrics
 
     def run_once(self) -> int:
-        """One batch of every subscription with a topic; how many entries were delivered."""
-        return sum(self._deliver(subscription) for subscription in self.subscriptions.with_kafka())
+        """One batch of every subscription with a topic; how many entries were delivered.
+
+        A subscription whose topic refuses the batch (gone, not authorised...) is logged and tried again next
+        round; the others go on."""
+        subscriptions = self.subscriptions.with_kafka()
+        forget_lags(NAME, self._reported - {subscription["_id"] for subscription in subscriptions})
+        self._reported = {subscription["_id"] for subscription in subscriptions}
+        delivered = 0
+        for subscription in subscriptions:
+            try:
+                delivered += self._deliver(subscription)
+            except KafkaError as error:
+                log.warning("kafka delivery failed; retrying next round",
+                            extra={"subscription": subscription["_id"], "error": type(error).__name__})
+        return delivered
 
     def _deliver(self, subscription: dict) -> int:
         cursor = subscription["cursors"].get(NAME, 0)

@@ -2,22 +2,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
-
 import pytest
+from partners_kit import now
 
 from services.partners.app import create_app
 from services.partners.settings import PartnersSettings
 from shared.store import mongo
 from shared.web.auth import mint_token
 from tests.support import delete_topics
-
-NOW = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
-
-
-def now() -> datetime:
-    return NOW
-
 
 @pytest.fixture(scope="module")
 def settings(base_env):

@@ -1,5 +1,6 @@
 """The subscriptions API on the document store through Flask's test client: roles, tenancy, input errors, changes."""
 import pytest
+from partners_kit import NOW
 
 pytestmark = pytest.mark.integration
 
@@ -108,7 +109,6 @@ def test_a_deleted_subscription_is_not_found_any_more(client, auth, subscribe, c
 
 def test_a_rotated_secret_is_new_and_the_old_one_verifies_for_the_grace_period(client, auth, subscribe, clinic, db,
                                                                                settings):
-    from conftest import NOW
     created = subscribe(clinic)
     rotated = client.post(f"/v1/subscriptions/{created['subscription_id']}/secret", headers=auth(clinic))
     assert rotated.status_code == 200 and rotated.json["secret"] not in (created["secret"], None)

@@ -3,7 +3,7 @@ import json
 import uuid
 
 import pytest
-from conftest import now
+from partners_kit import now
 from prometheus_client import REGISTRY
 
 from services.partners.delivery.kafka_channel import KafkaChannel
@@ -87,3 +87,24 @@ def test_a_subscription_without_a_topic_or_paused_gets_nothing(settings, db, sub
     channel = KafkaChannel(db, producer, settings, FeedReader(db, now))
     channel.run_once()
     assert db.subscriptions.find_one({"_id": paused})["cursors"]["kafka"] == 0
+
+
+def test_a_topic_that_refuses_the_batch_holds_back_only_its_own_subscription(settings, db, subscribe):
+    clinic = f"clinic-m-{uuid.uuid4().hex[:8]}"
+    missing, fine = (subscribe(clinic, partner, event_types=TYPES)["subscription_id"] for partner in ("a-1", "b-1"))
+    db.subscriptions.update_one({"_id": missing}, {"$set": {"kafka": {"topic": f"partner.{missing}",
+                                                                       "principal": f"partner-{missing}"}}})
+    topic = with_topic(db, settings, fine)
+    for subscription in (missing, fine):
+        db.feed.insert_one({"_id": f"{subscription}:000000000001", "subscription_id": subscription, "seq": 1,
+                            "source_event_id": "e1", "client_id": "c1", "pseudonym": "psn_x", "type": "goal-created",
+                            "time": now(), "event": {"id": f"psn_{subscription}"}, "recorded_at": now()})
+        db.subscriptions.update_one({"_id": subscription}, {"$set": {"seq": 1}})
+    impatient = kafka_clients.producer(settings, max_block_ms=1_000)
+    try:
+        KafkaChannel(db, impatient, settings, FeedReader(db, now)).run_once()
+    finally:
+        impatient.close()
+    assert [json.loads(record.value) for record in read_topic(settings, topic, 1)] == [{"id": f"psn_{fine}"}]
+    cursors = {doc["_id"]: doc["cursors"]["kafka"] for doc in db.subscriptions.find({"_id": {"$in": [missing, fine]}})}
+    assert cursors == {missing: 0, fine: 1}

@@ -5,7 +5,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from conftest import now
+from partners_kit import now
 
 from services.partners.indexes import DECLARED
 from services.partners.projection import partners_projection
