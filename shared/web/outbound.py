@@ -95,7 +95,7 @@ def resolve(host: str, port: int) -> list[IPAddress]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         return []
-    found = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    found = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]  # without an IPv6 zone
     return list(dict.fromkeys(found))
 
 
