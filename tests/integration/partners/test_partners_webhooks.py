@@ -23,6 +23,7 @@ from shared.web.auth import mint_token
 from shared.web.outbound import LOOPBACK, networks
 from tests.support import delete_topics, publish, wait_until
 
+pytestmark = pytest.mark.integration
 SECRET = "webhook-tests-secret-of-at-least-32-bytes"
 
 
@@ -44,11 +45,6 @@ def db(settings):
 @pytest.fixture
 def clock():
     return ticking_clock()
-
-
-@pytest.fixture
-def clinic():
-    return f"clinic-{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture
