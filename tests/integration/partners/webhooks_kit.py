@@ -14,7 +14,6 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 
 from standardwebhooks import Webhook
@@ -25,7 +24,7 @@ from services.partners.projection import partners_projection
 from services.partners.service.router import Router
 from shared.contract.envelope import CloudEvent
 from shared.runtime.lifecycle import StopFlag
-from tests.support import consumer_running
+from tests.support import LocalEndpoint, consumer_running
 
 UTC = timezone.utc
 NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
@@ -76,62 +75,34 @@ class Received:
         return expected in self.headers["webhook-signature"].split(" ")
 
 
-class Receiver:
+class Receiver(LocalEndpoint):
     """A webhook endpoint on 127.0.0.1: `answer(n)` (n = 1, 2... the request's number) is the status to send,
     None to hang until the receiver closes (a partner that never answers). `.delivered` lists the requests
     answered 2xx, in order."""
 
     def __init__(self, answer: Callable[[int], int | None] = lambda _n: 204):
+        super().__init__(self._record)
         self.answer = answer
         self.requests: list[Received] = []
         self.delivered: list[Received] = []
-        self._lock, self._closing = threading.Lock(), threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
+        self._lock = threading.Lock()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}/hooks/therapy"
+        return f"http://127.0.0.1:{self.port}/hooks/therapy"
 
     def ids(self) -> list[str]:
         with self._lock:
             return [r.webhook_id for r in self.delivered]
 
-    def _handler(self):
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self):
-                raw = self.rfile.read(int(self.headers["Content-Length"]))
-                received = Received(self.headers["webhook-id"], raw, dict(self.headers.items()), time.monotonic())
-                with receiver._lock:
-                    receiver.requests.append(received)
-                    status = receiver.answer(len(receiver.requests))
-                if status is None:
-                    receiver._closing.wait()
-                    return
-                if 200 <= status < 300:
-                    with receiver._lock:
-                        receiver.delivered.append(received)
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        return Handler
-
-    def __enter__(self) -> "Receiver":
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._closing.set()
-        self._server.shutdown()
-        self._server.server_close()
+    def _record(self, headers, raw: bytes) -> int | None:
+        received = Received(headers["webhook-id"], raw, dict(headers.items()), time.monotonic())
+        with self._lock:
+            self.requests.append(received)
+            status = self.answer(len(self.requests))
+            if status is not None and 200 <= status < 300:
+                self.delivered.append(received)
+        return status
 
 
 @contextlib.contextmanager
