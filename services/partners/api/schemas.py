@@ -115,7 +115,8 @@ class FeedQuery(Strict):
     after = fields.String(validate=validate.Length(max=12), metadata={
         "description": "The `next` of the previous answer (none: from the start)"})
     limit = fields.Integer(load_default=100, validate=validate.Range(1, LARGEST_FEED_PAGE), metadata={
-        "description": f"Entries read, 1 to {LARGEST_FEED_PAGE}; more answers 422 naming `limit`"})
+        "description": f"Events at most, 1 to {LARGEST_FEED_PAGE}; more answers 422 naming `limit`. Fewer mean "
+                       "the end for now"})
 
 
 class FeedPage(Schema):

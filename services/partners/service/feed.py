@@ -35,3 +35,18 @@ class FeedReader:
         allowed = [entry for entry in entries
                    if shares(consents.get(entry["client_id"]), subscription["partner_id"], entry["time"])]
         return Batch(allowed, entries[-1]["seq"] if entries else after, len(entries) - len(allowed))
+
+    def page(self, subscription: dict, after: int, limit: int) -> Batch:
+        """Up to `limit` deliverable entries after `after`, reading past withheld ones: fewer than `limit`
+        only at the end of the feed (or before a gap still being written), as the pull feed promises."""
+        entries: list[dict] = []
+        withheld, last = 0, after
+        while len(entries) < limit:
+            wanted = limit - len(entries)
+            batch = self.next(subscription, last, wanted)
+            entries += batch.entries
+            withheld += batch.withheld
+            if len(batch.entries) + batch.withheld < wanted:
+                return Batch(entries, batch.last, withheld)  # the end, or a gap
+            last = batch.last
+        return Batch(entries, last, withheld)

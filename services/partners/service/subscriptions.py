@@ -69,7 +69,7 @@ class SubscriptionsService:
         doc = self.store.get(clinic_id, subscription_id)
         if doc is None or doc["partner_id"] != partner_id:
             raise SubscriptionNotFound()
-        batch = self.reader.next(doc, cursor(after), limit)
+        batch = self.reader.page(doc, cursor(after), limit)
         return {"events": [entry["event"] for entry in batch.entries], "next": str(batch.last)}
 
     def _change(self, clinic_id: str, subscription_id: str, expected, decide) -> dict:

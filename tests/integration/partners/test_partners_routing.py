@@ -176,3 +176,17 @@ def test_withdrawing_stops_the_pull_feed_of_what_is_routed_already(world, settin
                  if entry["client_id"] == world.clients["shares"]}.pop()
     assert pulled and pseudonym not in {event["pseudonym"] for event in pulled}
     assert world.pull(world.ehr, limit=500).json["next"] == str(len(world.feed(world.ehr)))
+
+
+def test_a_short_page_means_the_end_even_when_entries_are_withheld(world):
+    withheld = {world.clients["shares"], world.clients["withdraws"]}  # both withdrew by now
+    allowed = [entry["event"] for entry in world.feed(world.ehr) if entry["client_id"] not in withheld]
+    assert allowed and len(allowed) < len(world.feed(world.ehr))
+    pages, after = [], ""
+    while True:
+        page = world.pull(world.ehr, after=after, limit=1).json
+        if not page["events"]:
+            break
+        pages.append(page["events"])
+        after = page["next"]
+    assert pages == [[event] for event in allowed]
