@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from deploy.supervision import ProcessSpec, Supervision, format_table  # noqa: E402
 from shared.runtime.config import HTTP_PORTS, METRICS_PORTS, bind_host  # noqa: E402  (every port is defined there)
+from shared.web.outbound import LOOPBACK  # noqa: E402
 
 
 def api(service: str, port: int) -> ProcessSpec:
@@ -113,12 +114,23 @@ def ready(base_url: str) -> bool:
         return False
 
 
+ALLOWED_NETWORKS = ("PARTNERS_ALLOWED_NETWORKS", "REMINDERS_ALLOWED_NETWORKS")
+
+
+def profile_env(profile: str, env=os.environ) -> dict[str, str]:
+    """The processes' environment: the caller's; the development profile also lets partner and reminder webhooks
+    reach loopback (the *_ALLOWED_NETWORKS not set), so a receiver on this machine can be tried."""
+    if profile != "dev":
+        return dict(env)
+    return {**env, **{name: LOOPBACK for name in ALLOWED_NETWORKS if not env.get(name)}}
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["up", "down", "status"])
     parser.add_argument("--profile", default="dev")
     args = parser.parse_args(argv)
-    platform = Platform(ROOT / ".infra" / args.profile / "run", dict(os.environ), ports_from_env())
+    platform = Platform(ROOT / ".infra" / args.profile / "run", profile_env(args.profile), ports_from_env())
     if args.command == "up":
         platform.start()
         platform.wait_ready()

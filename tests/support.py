@@ -7,6 +7,7 @@ import shutil
 import socket
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from kafka import TopicPartition
@@ -152,3 +153,47 @@ def delete_topics(settings: Settings) -> None:
             admin.delete_topics(mine)
     finally:
         admin.close()
+
+
+class LocalEndpoint:
+    """An HTTP endpoint on 127.0.0.1 (a free port) for the webhook tests, in threads of its own while the block
+    runs: each POST is answered with `respond(headers, raw body)`, a status (an empty body), or None to hang until
+    the endpoint closes (a receiver that never answers)."""
+
+    def __init__(self, respond):
+        self.respond, self._closing = respond, threading.Event()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+
+    @property
+    def port(self) -> int:
+        return self._server.server_port
+
+    def _handler(self):
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                status = endpoint.respond(self.headers, self.rfile.read(int(self.headers["Content-Length"])))
+                if status is None:
+                    endpoint._closing.wait()
+                    return
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
+
+    def __enter__(self):
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._closing.set()
+        self._server.shutdown()
+        self._server.server_close()

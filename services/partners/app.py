@@ -7,10 +7,11 @@ request (and again until that succeeds).
 """
 from __future__ import annotations
 
-from services.partners.api import events, subscriptions
+from services.partners.api import events, subscriptions, webhooks
 from services.partners.api.schemas import AT_LEAST_ONE_CHANGE, SubscriptionPatch
 from services.partners.indexes import DECLARED
 from services.partners.service.subscriptions import SubscriptionsService
+from services.partners.service.webhooks import WebhookService
 from services.partners.settings import PartnersSettings
 from shared.domain.time import Clock, utc_now
 from shared.store import indexes
@@ -32,8 +33,9 @@ def create_app(settings: PartnersSettings | None = None, db=None, clock: Clock =
     db = service_db(app)
     app.extensions["partners_service"] = SubscriptionsService(db, settings, clock)
     api.spec.options["security"] = [BEARER]
+    app.extensions["partners_webhooks"] = WebhookService(db, clock)
     api.spec.components.schema("SubscriptionPatch", AT_LEAST_ONE_CHANGE, schema=SubscriptionPatch)
-    for blueprint in (subscriptions.blp, events.blp):
+    for blueprint in (subscriptions.blp, events.blp, webhooks.blp):
         api.register_blueprint(blueprint)
     on_first_request(app, lambda: indexes.ensure(db, DECLARED))
     return app

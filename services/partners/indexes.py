@@ -7,6 +7,6 @@ adds a query declares its shape (and, if no index serves it, the index) in its o
 """
 from __future__ import annotations
 
-from services.partners.store import feed, subscriptions
+from services.partners.store import deliveries, feed, subscriptions, webhooks
 
-DECLARED = subscriptions.INDEXES + feed.INDEXES
+DECLARED = subscriptions.INDEXES + feed.INDEXES + webhooks.INDEXES + deliveries.INDEXES

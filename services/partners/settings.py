@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from shared.runtime.config import Settings, env
+from shared.web.outbound import IPNetwork, networks
 
 DEV_PSEUDONYM_SECRET = "dev-only-pseudonym-secret-change-me-in-production"
 
@@ -23,6 +24,17 @@ class PartnersSettings(Settings):
     secret_grace_s: float = field(default_factory=lambda: float(env("PARTNERS_SECRET_GRACE_S", "86400")))
     # the deliverer's pause between rounds that found nothing to deliver
     deliver_interval_s: float = field(default_factory=lambda: float(env("PARTNERS_DELIVER_INTERVAL_S", "0.5")))
+    # webhooks (delivery/webhook_channel.py): the networks the SSRF guard lets a URL reach although not public
+    # (comma-separated CIDRs; none by default; make up's development profile allows loopback)
+    allowed_networks: tuple[IPNetwork, ...] = field(
+        default_factory=lambda: networks(env("PARTNERS_ALLOWED_NETWORKS", "")))
+    webhook_timeout_s: float = field(default_factory=lambda: float(env("PARTNERS_WEBHOOK_TIMEOUT_S", "10")))
+    # subscriptions delivered at once (one request in flight per subscription)
+    webhook_concurrency: int = field(default_factory=lambda: int(env("PARTNERS_WEBHOOK_CONCURRENCY", "16")))
+    # a failed delivery is retried with backoff (base·2^n, at most max, full jitter) for the window, then parked
+    retry_base_s: float = field(default_factory=lambda: float(env("PARTNERS_RETRY_BASE_S", "10")))
+    retry_max_s: float = field(default_factory=lambda: float(env("PARTNERS_RETRY_MAX_S", "3600")))
+    retry_window_s: float = field(default_factory=lambda: float(env("PARTNERS_RETRY_WINDOW_S", "86400")))
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -20,6 +20,7 @@ from shared.store import indexes, mongo
 
 from services.partners.delivery import deliverer
 from services.partners.delivery.kafka_channel import KafkaChannel
+from services.partners.delivery.webhook_channel import WebhookChannel
 from services.partners.indexes import DECLARED
 from services.partners.projection import partners_projection
 from services.partners.service.feed import FeedReader
@@ -37,7 +38,7 @@ def route(settings: PartnersSettings) -> None:
 
 def channels(settings: PartnersSettings, db, producer, stop: StopFlag) -> list[deliverer.Channel]:
     """The deliverer's channels, each with its own cursor per subscription."""
-    return [KafkaChannel(db, producer, settings, FeedReader(db), stop)]
+    return [KafkaChannel(db, producer, settings, FeedReader(db), stop), WebhookChannel(db, settings)]
 
 
 def deliver(settings: PartnersSettings) -> None:

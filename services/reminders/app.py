@@ -28,7 +28,7 @@ def create_app(settings: RemindersSettings | None = None, db=None, clock: Clock 
     settings = settings or RemindersSettings()
     app, api = create_service_app(settings, "Therapy reminders API", DESCRIPTION, db=db)
     db = service_db(app)
-    app.extensions["reminders_service"] = RemindersService(db, clock)
+    app.extensions["reminders_service"] = RemindersService(db, clock, settings.allowed_networks)
     api.spec.options["security"] = [BEARER]
     api.spec.components.schema("SnoozeRequest", EXACTLY_ONE_SNOOZE, schema=SnoozeRequest)
     for blueprint in (reminders.blp, preferences.blp):

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from services.partners.domain.feed import LARGEST_CURSOR
 from services.partners.domain.subscription import STATUSES, SUBSCRIBABLE
 from shared.contract.vocabulary import CATEGORIES
 
@@ -41,7 +42,10 @@ def _distinct(values: list) -> None:
 def _url(**kwargs):
     return fields.Url(schemes={"http", "https"}, require_tld=False, allow_none=True,
                       validate=[validate.Length(max=2000), _no_credentials],
-                      metadata={"format": "uri", "description": "Where webhooks are delivered (none: no webhooks)"},
+                      metadata={"format": "uri", "description": (
+                          "Where webhooks are delivered (none: no webhooks); a host that resolves to a loopback, "
+                          "private or link-local address is refused unless PARTNERS_ALLOWED_NETWORKS allows it "
+                          "(422 `forbidden-target`)")},
                       **kwargs)
 
 
@@ -122,3 +126,67 @@ class FeedPage(Schema):
     events = fields.List(fields.Dict(), required=True, metadata={
         "description": "Partner CloudEvents in order (pseudonymised; docs/partners.md)"})
     next = fields.String(required=True, metadata={"description": "The cursor to send as `after` next time"})
+
+
+class Delivery(Schema):
+    seq = fields.Integer(required=True, metadata={"description": "The entry's place in the subscription's feed"})
+    webhook_id = fields.String(required=True, metadata={"description": "The webhook-id sent (the partner event id)"})
+    attempt = fields.Integer(required=True, metadata={"description": "1, 2...: the attempt of this delivery (a "
+                                                                      "redelivery or a replay starts again at 1)"})
+    at = fields.AwareDateTime(required=True)
+    status_code = fields.Integer(allow_none=True, metadata={"description": "The partner's answer (none: no answer)"})
+    latency_ms = fields.Float(required=True)
+    outcome = fields.String(required=True, validate=validate.OneOf(("delivered", "failed", "parked")), metadata={
+        "description": "parked: no 2xx within the retry window; redeliver it with `parked: true`"})
+    error = fields.String(allow_none=True, metadata={"description": "e.g. http-500, timeout, connection-error, "
+                                                                    "forbidden-target"})
+
+
+class DeliveryPage(Schema):
+    items = fields.List(fields.Nested(Delivery), required=True)
+    page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+def _exactly_one(data: dict, first: str, second: str) -> None:
+    if (first in data) == (second in data):
+        raise ValidationError(f"Give {first} or {second}, not both.", first)
+
+
+SEQ = fields.Integer(strict=True, validate=validate.Range(1, LARGEST_CURSOR))
+
+
+class RedeliverRequest(Strict):
+    """Exactly one of seqs and parked."""
+    seqs = fields.List(SEQ, validate=validate.Length(1, LARGEST_FEED_PAGE),
+                       metadata={"description": "The entries to send again (the `seq` of their deliveries); "
+                                                "a seq the feed has not reached is refused (422 `unknown-seq`)"})
+    parked = fields.Boolean(validate=validate.Equal(True), metadata={"description": "true: every parked entry"})
+
+    @validates_schema
+    def one_of_seqs_or_parked(self, data, **_):
+        _exactly_one(data, "seqs", "parked")
+
+
+class Redelivery(Schema):
+    subscription_id = fields.String(required=True)
+    seqs = fields.List(fields.Integer(), required=True, metadata={"description": "The entries queued, in order"})
+
+
+class ReplayRequest(Strict):
+    """Exactly one of from_time and after."""
+    from_time = fields.AwareDateTime(metadata={"description": "Every entry recorded at or after this instant "
+                                                              "(RFC 3339 with its offset)"})
+    after = fields.String(validate=validate.Length(1, 12), metadata={
+        "description": "Every entry after this cursor (a `next` of the pull feed, or a delivery's seq); another "
+                       "is refused (422 `invalid-cursor`)"})
+
+    @validates_schema
+    def one_of_from_time_or_after(self, data, **_):
+        _exactly_one(data, "from_time", "after")
+
+
+class Replay(Schema):
+    subscription_id = fields.String(required=True)
+    after = fields.String(required=True, metadata={"description": "The cursor from which entries are sent again"})

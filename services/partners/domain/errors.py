@@ -23,3 +23,10 @@ class InvalidCursor(DomainError):
 
     code, field = "invalid-cursor", "after"
     message = "Not a cursor of this feed: send back the `next` of an earlier answer"
+
+
+class UnknownSeq(DomainError):
+    """A redelivery names a seq the subscription's feed has not reached."""
+
+    code = "unknown-seq"
+    message = "Not a seq of this subscription's feed"

@@ -30,6 +30,7 @@ from services.partners.domain.subscription import SUBSCRIBABLE
 from services.partners.metrics import ROUTED
 from services.partners.store.feed import FeedStore
 from services.partners.store.projected import ProjectedStore
+from services.partners.store import webhooks
 from services.partners.store.subscriptions import SubscriptionStore
 
 
@@ -81,6 +82,8 @@ class Router:
         now = self.clock()
         feed.append([self._entry(subscription["_id"], seq, event, pseudonyms, now)
                      for seq, event in enumerate(new, start=last - len(new) + 1)])
+        if subscription.get("url"):
+            webhooks.make_due(ctx.db, subscription["_id"], now)  # after the entries are there (store/webhooks.py)
         ROUTED.labels(subscription["_id"]).inc(len(new))
 
     @staticmethod

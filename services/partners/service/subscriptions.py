@@ -9,11 +9,13 @@ from __future__ import annotations
 import uuid
 
 from shared.domain.time import Clock, utc_now
+from shared.web.outbound import check_target
 
 from services.partners.domain import subscription as rules
 from services.partners.domain.errors import StaleVersion, SubscriptionNotFound
 from services.partners.domain.feed import cursor
 from services.partners.service.feed import FeedReader
+from services.partners.store import webhooks
 from services.partners.store.subscriptions import SubscriptionStore
 
 ATTEMPTS = 5  # reads of a subscription that others keep changing before a change gives up (412)
@@ -23,9 +25,12 @@ class SubscriptionsService:
     def __init__(self, db, settings, clock: Clock = utc_now) -> None:
         self.store, self.reader = SubscriptionStore(db), FeedReader(db, clock)
         self.grace, self.clock = settings.secret_grace, clock
+        self.allowed_networks = settings.allowed_networks
 
     def create(self, clinic_id: str, fields: dict) -> dict:
         """A new active subscription; the answer holds its signing secret, this once."""
+        if fields.get("url"):
+            check_target(fields["url"], self.allowed_networks)
         doc = rules.new_subscription(str(uuid.uuid4()), clinic_id, fields, self.clock())
         self.store.insert(doc)
         return {**doc, "secret": doc["secrets"][0]["secret"]}
@@ -41,7 +46,10 @@ class SubscriptionsService:
 
     def change(self, clinic_id: str, subscription_id: str, patch: dict, expected: frozenset[int] | None) -> dict:
         """Apply the merge patch (status, event_types, filters, url); StaleVersion if If-Match names another."""
-        return self._change(clinic_id, subscription_id, expected, lambda doc: rules.patched(patch))
+        if patch.get("url"):
+            check_target(patch["url"], self.allowed_networks)
+        woken = webhooks.woken(self.clock()) if "status" in patch or "url" in patch else {}  # a resume, a new URL
+        return self._change(clinic_id, subscription_id, expected, lambda doc: {**rules.patched(patch), **woken})
 
     def delete(self, clinic_id: str, subscription_id: str) -> None:
         """Soft-delete: nothing is routed to it or delivered any more, and it is not found from now on."""

@@ -67,7 +67,10 @@ class PreferenceFields(Schema):
         validate=validate.Length(max=10), metadata={"description": "Session reminders this many minutes before"})
     webhook_url = fields.Url(schemes={"http", "https"}, require_tld=False, allow_none=True, load_default=None,
                              validate=[validate.Length(max=2000), _without_credentials],
-                             metadata={"format": "uri", "pattern": WEBHOOK_URL})
+                             metadata={"format": "uri", "pattern": WEBHOOK_URL, "description": (
+                                 "Where reminders are POSTed; a host that resolves to a loopback, private or "
+                                 "link-local address is refused unless REMINDERS_ALLOWED_NETWORKS allows it "
+                                 "(422 `forbidden-target`)")})
 
     @validates_schema
     def quiet_hours_are_a_pair(self, data, **_):

@@ -15,11 +15,12 @@ from services.reminders.store.planning import request_planning
 from services.reminders.store.preferences import CLIENT_FIELDS, CLINIC_FIELDS, PreferenceStore, merged
 from services.reminders.store.reminders import ReminderStore
 from shared.domain.time import Clock, utc_now
+from shared.web.outbound import IPNetwork, check_target
 
 
 class RemindersService:
-    def __init__(self, db, clock: Clock = utc_now):
-        self.db, self.clock = db, clock
+    def __init__(self, db, clock: Clock = utc_now, allowed_networks: tuple[IPNetwork, ...] = ()):
+        self.db, self.clock, self.allowed_networks = db, clock, allowed_networks
         self.reminders, self.preferences = ReminderStore(db), PreferenceStore(db)
 
     def list(self, clinic_id: str, **query) -> dict:
@@ -61,6 +62,10 @@ class RemindersService:
             raise StatusConflict(self.get(doc["clinic_id"], doc["_id"])["status"], action)
         return changed
 
+    def _check_webhook(self, values: dict) -> None:
+        if values.get("webhook_url"):
+            check_target(values["webhook_url"], self.allowed_networks, "webhook_url")
+
     def client_preferences(self, clinic_id: str, client_id: str) -> dict:
         stored = self.preferences.client(clinic_id, client_id)
         values = merged(self.preferences.clinic(clinic_id), stored)
@@ -69,6 +74,7 @@ class RemindersService:
 
     def set_client_preferences(self, clinic_id: str, client_id: str, values: dict, by: str) -> dict:
         """Replace the client's preferences; their pending reminders are planned again."""
+        self._check_webhook(values)
         self.preferences.save_client(clinic_id, client_id, values, by, self.clock())
         request_planning(self.db, clinic_id, self.clock(), client_id)
         return self.client_preferences(clinic_id, client_id)
@@ -80,6 +86,7 @@ class RemindersService:
 
     def set_clinic_preferences(self, clinic_id: str, values: dict, by: str) -> dict:
         """Replace the clinic's defaults; every pending reminder of the clinic is planned again."""
+        self._check_webhook(values)
         self.preferences.save_clinic(clinic_id, values, by, self.clock())
         request_planning(self.db, clinic_id, self.clock())
         return self.clinic_preferences(clinic_id)

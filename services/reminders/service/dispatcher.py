@@ -72,7 +72,7 @@ class Dispatcher:
             if url is None:
                 return NO_WEBHOOK
             return webhook.post(url, doc, self.settings.webhook_secret, self.settings.webhook_timeout_seconds,
-                                self.clock())
+                                self.clock(), self.settings.allowed_networks)
         except Exception:  # noqa: BLE001 - e.g. the store away: retried like a failed attempt
             log.exception("delivery attempt failed", extra={"reminder_id": doc["_id"]})
             return Attempt(False, "internal-error", retryable=True)

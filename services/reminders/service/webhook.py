@@ -17,6 +17,8 @@ from datetime import datetime
 import requests
 
 from services.reminders.domain.delivery import Attempt, is_retryable
+from shared.domain.errors import DomainError
+from shared.web.outbound import IPNetwork, check_target
 
 SIGNATURE_HEADER = "X-Reminder-Signature"
 USER_AGENT = "therapy-goals-reminders/1"
@@ -34,8 +36,14 @@ def body(doc: dict, sent_at: datetime) -> bytes:
     return json.dumps(content, separators=(",", ":")).encode()
 
 
-def post(url: str, doc: dict, secret: str, timeout: float, sent_at: datetime) -> Attempt:
-    """One delivery attempt; never raises for the receiver's failures."""
+def post(url: str, doc: dict, secret: str, timeout: float, sent_at: datetime,
+         allowed_networks: tuple[IPNetwork, ...] = ()) -> Attempt:
+    """One delivery attempt; never raises for the receiver's failures. The URL is checked by the SSRF guard right
+    before the request (a URL whose host now resolves to a refused address fails, not retried)."""
+    try:
+        check_target(url, allowed_networks, "webhook_url")
+    except DomainError as refusal:
+        return Attempt(False, refusal.code)
     payload = body(doc, sent_at)
     headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT, "X-Reminder-Id": doc["_id"],
                "X-Reminder-Attempt": str(doc.get("attempts", 0) + 1), SIGNATURE_HEADER: signature(secret, payload)}

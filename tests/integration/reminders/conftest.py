@@ -10,12 +10,14 @@ from reminders_kit import Events
 
 from services.reminders.settings import RemindersSettings
 from shared.store import mongo
+from shared.web.outbound import LOOPBACK, networks
 
 
 @pytest.fixture
 def settings(settings_for):
-    """The reminders service's settings with a private database and topic prefix, removed afterwards."""
-    settings = RemindersSettings(**asdict(settings_for("reminders")))
+    """The reminders service's settings with a private database and topic prefix, removed afterwards; webhooks
+    may reach the tests' receivers on loopback."""
+    settings = RemindersSettings(**asdict(settings_for("reminders")), allowed_networks=networks(LOOPBACK))
     yield settings
     mongo.connect(settings).drop_database(settings.database_name)
     admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)

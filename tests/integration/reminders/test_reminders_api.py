@@ -210,7 +210,9 @@ def test_a_malformed_client_id_in_the_path_answers_422(client, auth):
 
 @pytest.mark.parametrize("body, field, code", [
     ({"timezone": "Mars/Olympus"}, "timezone", "invalid-preference"),
-    ({"session_offsets_minutes": [60, 60]}, "session_offsets_minutes", "invalid-preference")])
+    ({"session_offsets_minutes": [60, 60]}, "session_offsets_minutes", "invalid-preference"),
+    ({"webhook_url": "http://169.254.169.254/latest/meta-data/"}, "webhook_url", "forbidden-target"),
+    ({"webhook_url": "http://10.1.2.3/hook"}, "webhook_url", "forbidden-target")])
 def test_preferences_the_domain_refuses_answer_422_with_the_field_and_the_domains_code(client, auth, body, field,
                                                                                        code):
     response = client.put("/v1/clients/c1/preferences", json=body, headers=auth())

@@ -128,6 +128,15 @@ def test_a_client_without_a_webhook_gets_a_failed_reminder_not_a_silent_one(sett
     assert (doc["status"], doc["outcome"]["error"], doc["outcome"]["published"]) == ("failed", "no-webhook-url", False)
 
 
+def test_a_webhook_the_ssrf_guard_refuses_at_delivery_is_never_requested(settings, db, clinic):
+    with Receiver(SECRET) as receiver:
+        webhook_for(db, clinic, receiver.url, "c1")  # on loopback: stored while it was allowed
+        [reminder_id] = due_reminders(db, clinic, "c1", 1)
+        Dispatcher(db, replace(settings, allowed_networks=()), clock=now).round()
+    doc = db[REMINDERS].find_one({"_id": reminder_id})
+    assert (doc["status"], doc["outcome"]["error"]) == ("failed", "forbidden-target") and not receiver.received
+
+
 def test_a_reminder_found_past_its_grace_period_expires_instead_of_being_sent(settings, db, clinic):
     with Receiver(SECRET) as receiver:
         webhook_for(db, clinic, receiver.url, "c1")
