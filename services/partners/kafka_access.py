@@ -30,21 +30,17 @@ from kafka.admin import (ACL, ACLFilter, ACLOperation, ACLPermissionType, ACLRes
                          ResourcePattern, ResourcePatternFilter, ResourceType, ScramMechanism,
                          UserScramCredentialDeletion, UserScramCredentialUpsertion)
 from kafka.errors import NoError
-from pymongo.collection import Collection
 
+from services.partners.domain.errors import SubscriptionNotFound
+from services.partners.settings import PartnersSettings
+from services.partners.store.subscriptions import SubscriptionStore
 from shared.domain.time import Clock, utc_now
 from shared.messaging.topics import ensure_topics
-from shared.runtime.config import Settings
 from shared.store import mongo
 
-SUBSCRIPTIONS = "subscriptions"
 MECHANISM = ScramMechanism.SCRAM_SHA_512
 SECURITY_PROTOCOL = "SASL_PLAINTEXT"
 ANY_HOST = "*"
-
-
-class UnknownSubscription(LookupError):
-    """No subscription with that id, or a deleted one."""
 
 
 @dataclass(frozen=True)
@@ -78,12 +74,14 @@ def principal(subscription_id: str) -> str:
     return f"User:{username(subscription_id)}"
 
 
-def issue(settings: Settings, subscription_id: str, clock: Clock = utc_now) -> Credentials:
-    """Create (or keep) the topic, set a new password, allow the reads; record the access on the subscription."""
-    with mongo.connect(settings) as store:
-        subscriptions = mongo.database(settings, store)[SUBSCRIPTIONS]
-        if subscriptions.find_one({"_id": subscription_id, "deleted_at": None}, {"_id": 1}) is None:
-            raise UnknownSubscription(subscription_id)
+def issue(settings: PartnersSettings, subscription_id: str, clock: Clock = utc_now) -> Credentials:
+    """Create (or keep) the topic, set a new password, allow the reads; record the access on the subscription.
+
+    SubscriptionNotFound for an unknown or deleted subscription."""
+    with mongo.connect(settings) as client:
+        subscriptions = SubscriptionStore(mongo.database(settings, client))
+        if subscriptions.live(subscription_id) is None:
+            raise SubscriptionNotFound()
         ensure_topics(settings, (topic_name(subscription_id),))
         password = secrets.token_urlsafe(32)
         with admin(settings) as client:
@@ -92,13 +90,14 @@ def issue(settings: Settings, subscription_id: str, clock: Clock = utc_now) -> C
             created = client.create_acls(acls(settings, subscription_id))
             if created["failed"]:
                 raise created["failed"][0]("creating the ACLs of " + principal(subscription_id))
-        record(subscriptions, subscription_id,
-               {"topic": topic_name(subscription_id), "principal": principal(subscription_id)}, clock())
+        if not record(subscriptions, subscription_id,
+                      {"topic": topic_name(subscription_id), "principal": principal(subscription_id)}, clock()):
+            raise SubscriptionNotFound()  # deleted meanwhile
     return Credentials(settings.partners_kafka_bootstrap, username(subscription_id), password,
                        settings.topic(topic_name(subscription_id)), username(subscription_id))
 
 
-def revoke(settings: Settings, subscription_id: str, clock: Clock = utc_now) -> None:
+def revoke(settings: PartnersSettings, subscription_id: str, clock: Clock = utc_now) -> None:
     """Delete the user's ACLs and credential (also when half of them are gone already); unrecord the access."""
     everything = ResourcePatternFilter(ResourceType.ANY, None, ACLResourcePatternType.ANY)
     with admin(settings) as client:
@@ -110,11 +109,11 @@ def revoke(settings: Settings, subscription_id: str, clock: Clock = utc_now) -> 
         if credential["credential_infos"]:
             refused(client.alter_user_scram_credentials(
                 [UserScramCredentialDeletion(username(subscription_id), MECHANISM)]))
-    with mongo.connect(settings) as store:
-        record(mongo.database(settings, store)[SUBSCRIPTIONS], subscription_id, None, clock())
+    with mongo.connect(settings) as client:
+        record(SubscriptionStore(mongo.database(settings, client)), subscription_id, None, clock())
 
 
-def acls(settings: Settings, subscription_id: str) -> list[ACL]:
+def acls(settings: PartnersSettings, subscription_id: str) -> list[ACL]:
     """READ and DESCRIBE on the subscription's topic, READ on its consumer groups (by prefix)."""
     who, topic = principal(subscription_id), settings.topic(topic_name(subscription_id))
     groups = ResourcePattern(ResourceType.GROUP, username(subscription_id), ACLResourcePatternType.PREFIXED)
@@ -123,7 +122,7 @@ def acls(settings: Settings, subscription_id: str) -> list[ACL]:
             ACL(who, ANY_HOST, ACLOperation.READ, ACLPermissionType.ALLOW, groups)]
 
 
-def admin(settings: Settings) -> KafkaAdminClient:
+def admin(settings: PartnersSettings) -> KafkaAdminClient:
     return KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers,
                             client_id=f"{settings.service}-kafka-access")
 
@@ -135,10 +134,13 @@ def refused(results: dict[str, str | None]) -> None:
         raise RuntimeError("SCRAM credentials refused: " + "; ".join(errors))
 
 
-def record(subscriptions: Collection, subscription_id: str, kafka: dict | None, now: datetime) -> None:
-    """Set the subscription's `kafka` field, as a change of the document (next version)."""
-    subscriptions.update_one({"_id": subscription_id},
-                             {"$set": {"kafka": kafka, "updated_at": now}, "$inc": {"version": 1}})
+def record(subscriptions: SubscriptionStore, subscription_id: str, kafka: dict | None, now: datetime) -> bool:
+    """Set the subscription's `kafka` field as a change of the document (next version), read again while others
+    change it; False when there is no such subscription (unknown or deleted: nothing to record)."""
+    while (doc := subscriptions.live(subscription_id)) is not None:
+        if subscriptions.change(doc, {"kafka": kafka}, now) is not None:
+            return True
+    return False
 
 
 def main(argv: list[str]) -> None:
@@ -146,14 +148,14 @@ def main(argv: list[str]) -> None:
     parser.add_argument("command", choices=["issue", "revoke"])
     parser.add_argument("subscription_id")
     args = parser.parse_args(argv)
-    settings = Settings(service="partners")
+    settings = PartnersSettings()
     try:
         if args.command == "issue":
             print("\n".join(issue(settings, args.subscription_id).lines))
         else:
             revoke(settings, args.subscription_id)
             print(f"revoked: {username(args.subscription_id)} has no credential and no ACL")
-    except UnknownSubscription:
+    except SubscriptionNotFound:
         raise SystemExit(f"no subscription {args.subscription_id}")
 
 

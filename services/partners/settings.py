@@ -1,6 +1,6 @@
 """The partners service's settings: the platform's (shared.runtime.config.Settings) and its own, from the environment.
 
-app.py, worker.py and rebuild.py build these. PARTNERS_PSEUDONYM_SECRET keys every
+app.py, worker.py, rebuild.py and kafka_access.py build these. PARTNERS_PSEUDONYM_SECRET keys every
 partner's pseudonyms (domain/pseudonyms.py): changing it changes every pseudonym a
 partner knows, so it is set once per deployment; ENVIRONMENT=production refuses to
 start with the development default.
@@ -19,6 +19,9 @@ DEV_PSEUDONYM_SECRET = "dev-only-pseudonym-secret-change-me-in-production"
 @dataclass(frozen=True)
 class PartnersSettings(Settings):
     service: str = "partners"
+    # the brokers' partners listener (SASL_PLAINTEXT, SCRAM-SHA-512): what a partner's client connects to,
+    # printed with the credentials by kafka_access.py
+    partners_kafka_bootstrap: str = field(default_factory=lambda: env("PARTNERS_KAFKA_BOOTSTRAP", "127.0.0.1:9094"))
     pseudonym_secret: str = field(default_factory=lambda: env("PARTNERS_PSEUDONYM_SECRET", DEV_PSEUDONYM_SECRET))
     # how long a rotated signing secret keeps verifying (POST /v1/subscriptions/{id}/secret)
     secret_grace_s: float = field(default_factory=lambda: float(env("PARTNERS_SECRET_GRACE_S", "86400")))

@@ -33,6 +33,10 @@ class SubscriptionStore:
         """The clinic's subscription, unless deleted."""
         return self.subscriptions.find_one({"_id": subscription_id, "clinic_id": clinic_id, **LIVE})
 
+    def live(self, subscription_id: str) -> dict | None:
+        """The subscription, unless deleted, whatever its clinic (the operator's commands: kafka_access.py)."""
+        return self.subscriptions.find_one({"_id": subscription_id, **LIVE})
+
     def page(self, clinic_id: str, page: int, page_size: int) -> dict:
         """A page of the clinic's subscriptions, oldest first."""
         query = {"clinic_id": clinic_id, **LIVE}

@@ -14,9 +14,13 @@ from kafka.admin import (ACLFilter, ACLOperation, ACLPermissionType, ACLResource
 from kafka.errors import GroupAuthorizationFailedError, KafkaTimeoutError, TopicAuthorizationFailedError
 
 from services.partners import kafka_access
+from services.partners.domain.errors import SubscriptionNotFound
+from services.partners.domain.subscription import new_subscription as subscription_doc
+from services.partners.settings import PartnersSettings
+from services.partners.store.subscriptions import SubscriptionStore
+from shared.domain.time import utc_now
 from shared.messaging import kafka_clients
 from shared.messaging.topics import EVENT_TOPICS, GOALS_EVENTS, REMINDERS_EVENTS, dead_letter_topic, ensure_topics
-from shared.runtime.config import Settings
 from shared.store import mongo
 from tests.support import delete_topics, wait_until
 
@@ -31,38 +35,37 @@ def settings(base_env):
     if "PARTNERS_KAFKA_BOOTSTRAP" not in base_env:
         pytest.skip("these servers have no partners listener (PARTNERS_KAFKA_BOOTSTRAP; deploy/infra.py starts one)")
     run = uuid.uuid4().hex[:10]
-    settings = Settings(service="partners", kafka_bootstrap_servers=base_env["KAFKA_BOOTSTRAP_SERVERS"],
-                        mongodb_uri=base_env["MONGODB_URI"], partners_kafka_bootstrap=base_env["PARTNERS_KAFKA_BOOTSTRAP"],
-                        mongodb_db_prefix=f"t{run}", topic_prefix=f"t{run}-")
+    settings = PartnersSettings(kafka_bootstrap_servers=base_env["KAFKA_BOOTSTRAP_SERVERS"],
+                                mongodb_uri=base_env["MONGODB_URI"],
+                                partners_kafka_bootstrap=base_env["PARTNERS_KAFKA_BOOTSTRAP"],
+                                mongodb_db_prefix=f"t{run}", topic_prefix=f"t{run}-")
     ensure_topics(settings, (*EVENT_TOPICS, DEAD_LETTERS))
     yield settings
     mongo.connect(settings).drop_database(settings.database_name)
     delete_topics(settings)
 
 
-def new_subscription(settings: Settings) -> str:
-    """A subscription document of the shared design, without Kafka access yet."""
+def new_subscription(settings: PartnersSettings) -> str:
+    """A new subscription, without Kafka access yet."""
     subscription_id = str(uuid.uuid4())
-    mongo.database(settings)["subscriptions"].insert_one(
-        {"_id": subscription_id, "clinic_id": "clinic-1", "partner_id": "partner-a", "event_types": ["goal-created"],
-         "filters": {"categories": []}, "url": None, "status": "active", "deleted_at": None, "secrets": [],
-         "version": 1, "seq": 0, "kafka": None, "cursors": {"webhook": 0, "kafka": 0}})
+    SubscriptionStore(mongo.database(settings)).insert(subscription_doc(
+        subscription_id, "clinic-1", {"partner_id": "partner-a", "event_types": ["goal-created"]}, utc_now()))
     return subscription_id
 
 
-def partner_client(kind, settings: Settings, username: str, password: str, **options):
+def partner_client(kind, settings: PartnersSettings, username: str, password: str, **options):
     """A kafka-python client of the partner's, on the partners listener."""
     return kind(bootstrap_servers=settings.partners_kafka_bootstrap, security_protocol="SASL_PLAINTEXT",
                 sasl_mechanism="SCRAM-SHA-512", sasl_plain_username=username, sasl_plain_password=password,
                 **options)
 
 
-def partner_consumer(settings: Settings, credentials: kafka_access.Credentials, **options) -> KafkaConsumer:
+def partner_consumer(settings: PartnersSettings, credentials: kafka_access.Credentials, **options) -> KafkaConsumer:
     return partner_client(KafkaConsumer, settings, credentials.username, credentials.password,
                           auto_offset_reset="earliest", enable_auto_commit=False, **options)
 
 
-def end_offsets(settings: Settings, credentials: kafka_access.Credentials, topic: str) -> dict:
+def end_offsets(settings: PartnersSettings, credentials: kafka_access.Credentials, topic: str) -> dict:
     """The topic's end offsets, asked by a new client of the partner's (kafka-python raises a topic authorisation
     failure when it is the only topic of a metadata request, and only logs it otherwise)."""
     consumer = partner_consumer(settings, credentials)
@@ -72,7 +75,7 @@ def end_offsets(settings: Settings, credentials: kafka_access.Credentials, topic
         consumer.close()
 
 
-def readable(settings: Settings, credentials: kafka_access.Credentials, topic: str) -> bool:
+def readable(settings: PartnersSettings, credentials: kafka_access.Credentials, topic: str) -> bool:
     """Whether the partner may read the topic now (the brokers apply new ACLs and credentials a moment later)."""
     try:
         return bool(end_offsets(settings, credentials, topic))
@@ -199,5 +202,5 @@ def test_revoke_takes_the_access_away_also_from_a_connected_partner(settings):
 
 
 def test_an_unknown_subscription_gets_no_access(settings):
-    with pytest.raises(kafka_access.UnknownSubscription):
+    with pytest.raises(SubscriptionNotFound):
         kafka_access.issue(settings, str(uuid.uuid4()))

@@ -3,13 +3,13 @@
 from kafka.admin import ACLOperation, ACLPermissionType, ACLResourcePatternType, ResourceType
 
 from services.partners import kafka_access
-from shared.runtime.config import Settings
+from services.partners.settings import PartnersSettings
 
 SUBSCRIPTION = "5b0e9c1e-3f0a-4a8e-9d8c-2f6d8f1e7a10"
 
 
 def test_the_user_may_read_and_describe_its_topic_and_read_the_groups_of_its_prefix():
-    settings = Settings(service="partners", topic_prefix="staging-")
+    settings = PartnersSettings(topic_prefix="staging-")
     granted = {(acl.principal, acl.host, acl.operation, acl.permission_type, acl.resource_pattern.resource_type,
                 acl.resource_pattern.resource_name, acl.resource_pattern.pattern_type)
                for acl in kafka_access.acls(settings, SUBSCRIPTION)}
