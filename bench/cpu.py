@@ -3,7 +3,8 @@
     before = cpu.snapshot(); ...; used = cpu.cores_used(before, cpu.snapshot())
 
 Every process on the machine is counted (the benchmark's own, the servers', and anything else the
-machine runs), grouped by a label drawn from its command line: `store` (DocStore), `kafka`, a Python
+machine runs), grouped by a label drawn from its command line: `store :<port>` (DocStore), `kafka
+<profile>`, a Python
 module with its arguments (`services.reminders.worker dispatcher`), gunicorn's app, or the program's
 name. Linux only; elsewhere a snapshot is empty.
 """
@@ -19,13 +20,17 @@ PROC = Path("/proc")
 
 
 def label(argv: list[str]) -> str:
-    """A short name for a process kind, e.g. "store", "kafka", "gunicorn services.goals.app",
+    """A short name for a process kind, e.g. "store :37117", "kafka bench", "gunicorn services.goals.app",
     "services.reminders.worker dispatcher", "bench.growth"."""
     if not argv:
         return "?"
     program = Path(argv[0]).name
     if program.startswith("java"):
-        return "store" if "DocStore" in argv else "kafka" if "kafka.Kafka" in argv else "java"
+        if "DocStore" in argv:
+            return "store :" + argv[argv.index("--port") + 1] if "--port" in argv[:-1] else "store"
+        if "kafka.Kafka" in argv[:-1]:  # its properties file lies in the profile's folder
+            return "kafka " + Path(argv[argv.index("kafka.Kafka") + 1]).parent.name
+        return "java"
     if "-m" in argv[:-1]:
         module, *rest = argv[argv.index("-m") + 1:]
         if module == "gunicorn":
@@ -36,27 +41,44 @@ def label(argv: list[str]) -> str:
     return " ".join([program, *(Path(arg).name for arg in scripts)])
 
 
-def _ticks(pid: Path) -> int | None:
+def _stat(pid: Path) -> tuple[int, int] | None:
+    """(parent pid, CPU ticks so far) of a process, None once it has gone."""
     try:
         stat = (pid / "stat").read_text()
     except OSError:
         return None
-    fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) ": state is fields[0]
-    return int(fields[11]) + int(fields[12])  # utime + stime
+    fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) ": state, ppid, ...
+    return int(fields[1]), int(fields[11]) + int(fields[12])  # utime + stime
 
 
-def snapshot() -> tuple[float, dict[int, tuple[str, int]]]:
-    """(monotonic time, pid -> (label, CPU ticks so far)) for every process readable now."""
-    taken: dict[int, tuple[str, int]] = {}
+def snapshot(roots: tuple[int, ...] = ()) -> tuple[float, dict[int, tuple[str, int]]]:
+    """(monotonic time, pid -> (label, CPU ticks so far)) for every process readable now. A process that
+    is not this one, one of `roots` (e.g. a daemon this one started, such as supervisord) or a descendant
+    of those is labelled "other ...": another program's run of the same code (the servers, started as
+    daemons, are told apart by their port or profile instead)."""
+    stats: dict[int, tuple[int, int]] = {}
+    labels: dict[int, str] = {}
     for pid in PROC.glob("[0-9]*"):
-        ticks = _ticks(pid)
+        stat = _stat(pid)
         try:
             argv = (pid / "cmdline").read_bytes().decode(errors="replace").split("\0")
         except OSError:
             continue
-        if ticks is not None:
-            taken[int(pid.name)] = (label([arg for arg in argv if arg]), ticks)
-    return time.monotonic(), taken
+        if stat is not None:
+            stats[int(pid.name)], labels[int(pid.name)] = stat, label([arg for arg in argv if arg])
+    ours = {os.getpid(), *roots}
+    for pid in sorted(stats, key=lambda pid: _depth(pid, stats)):
+        if stats[pid][0] in ours:
+            ours.add(pid)
+    return time.monotonic(), {pid: (labels[pid] if pid in ours or labels[pid].split()[0] in ("store", "kafka")
+                                    else "other " + labels[pid], ticks) for pid, (_, ticks) in stats.items()}
+
+
+def _depth(pid: int, stats: dict[int, tuple[int, int]]) -> int:
+    depth = 0
+    while pid in stats and depth < 64:
+        pid, depth = stats[pid][0], depth + 1
+    return depth
 
 
 def cores_used(before: tuple[float, dict], after: tuple[float, dict]) -> dict[str, float]:

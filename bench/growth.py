@@ -132,16 +132,17 @@ def measure(platform: Platform, settings: dict[str, Settings], size: int, events
     tokens = tokens_for_clinics(lambda clinic: "Bearer " + mint_token(SECRET, sub="bench-clinician",
                                                                       clinic_id=clinic, role="clinician",
                                                                       ttl_seconds=6 * 3600))
-    before = cpu.snapshot()
+    ours = (int(platform.supervision.pid_file.read_text()),)  # supervisord runs as a daemon
+    before = cpu.snapshot(ours)
     time.sleep(IDLE_S)
-    idle = cpu.cores_used(before, cpu.snapshot())
+    idle = cpu.cores_used(before, cpu.snapshot(ours))
     workload = Workload(urls, tokens, size, Recorder(), seed=size)
     run(workload, min(WARM_UP_S, seconds), rate)  # warm-up: connections, caches, the store's JIT
     workload.prepare(PREPARED_GOALS)
     workload.recorder = Recorder()
-    before = cpu.snapshot()
+    before = cpu.snapshot(ours)
     recorder = run(workload, seconds, rate)
-    loaded = cpu.cores_used(before, cpu.snapshot())
+    loaded = cpu.cores_used(before, cpu.snapshot(ours))
     unloaded = one_at_a_time(workload, OPERATIONS[:-1], UNLOADED_REPEAT)
     return SizeResult(size, events, dict(recorder.latencies), raw_timings, dict(recorder.failures),
                       dict(recorder.statuses), dict(unloaded.latencies), {"idle": idle, "load": loaded})

@@ -10,6 +10,13 @@ The "cluster" profile runs three Kafka nodes (each a broker and a KRaft controll
 a quorum of three voters) with small heaps; its environment asks for topics
 replicated three times with min.insync.replicas=2, so one node may stop.
 
+Every broker has two listeners: PLAINTEXT for the platform's own processes
+(KAFKA_BOOTSTRAP_SERVERS) and PARTNERS, SASL_PLAINTEXT with SCRAM-SHA-512, for
+partners (PARTNERS_KAFKA_BOOTSTRAP). The StandardAuthorizer denies whatever no ACL
+allows; the internal principal (User:ANONYMOUS on PLAINTEXT and on the controller
+listener) is a super user, so the platform works as without an authorizer, and a
+partner reads only what its ACLs allow (services/partners/kafka_access.py).
+
 When KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI are both set, `up` starts nothing and
 reports those servers. Data lives in .infra/<profile>/ (git-ignored); the
 downloaded jars and the compiled store live in .infra/cache/. Standard library
@@ -44,7 +51,9 @@ DOCSTORE_CLASSES = CACHE / "docstore-classes"
 DEPLOY = ROOT / "deploy"
 
 
-NODE_PORT_STEP = 10  # Kafka node n (1, 2, 3) listens on kafka_port + 10 (n - 1), its controller likewise
+NODE_PORT_STEP = 10  # Kafka node n (1, 2, 3) listens on kafka_port + 10 (n - 1), its controller and partners likewise
+INTERNAL_PRINCIPAL = "User:ANONYMOUS"  # whoever connects to PLAINTEXT or CONTROLLER: the platform's processes
+PARTNERS_MECHANISM = "SCRAM-SHA-512"
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class Profile:
     kafka_port: int
     controller_port: int
     mongo_port: int
+    partners_port: int  # the partners' SASL/SCRAM listener
     durable_store: bool = False
     ttl_interval_seconds: int = 60  # how often the store expires TTL-indexed documents (60, as on MongoDB)
     kafka_nodes: int = 1  # 3: a cluster, every node a broker and a controller
@@ -76,6 +86,9 @@ class Profile:
     def node_controller_port(self, node: int) -> int:
         return self.controller_port + NODE_PORT_STEP * (node - 1)
 
+    def node_partners_port(self, node: int) -> int:
+        return self.partners_port + NODE_PORT_STEP * (node - 1)
+
     @property
     def replication(self) -> tuple[int, int]:
         """(replication factor, min.insync.replicas) of the profile's topics: 1/1 for a broker, 3/2 for three."""
@@ -86,24 +99,31 @@ class Profile:
         return ",".join(f"127.0.0.1:{self.broker_port(node)}" for node in self.nodes)
 
     @property
+    def partners_kafka_bootstrap(self) -> str:
+        return ",".join(f"127.0.0.1:{self.node_partners_port(node)}" for node in self.nodes)
+
+    @property
     def mongodb_uri(self) -> str:
         return f"mongodb://127.0.0.1:{self.mongo_port}/?retryWrites=false"
 
 
 PROFILES = {
-    "dev": Profile("dev", 9092, 9093, 27017, durable_store=True),
-    "test": Profile("test", 19092, 19093, 27117, ttl_interval_seconds=1),
+    "dev": Profile("dev", 9092, 9093, 27017, partners_port=9094, durable_store=True),
+    "test": Profile("test", 19092, 19093, 27117, partners_port=19094, ttl_interval_seconds=1),
     # make bench: its own servers, so that a benchmark never shares them with a test run
-    "bench": Profile("bench", 39092, 39093, 37117),
+    "bench": Profile("bench", 39092, 39093, 37117, partners_port=39094),
     # a private broker that the broker-outage test stops and restarts (Kafka only)
-    "outage": Profile("outage", 29092, 29093, 27217),
-    # three Kafka nodes (brokers 29192, 29202, 29212; controllers 29193, 29203, 29213): make up PROFILE=cluster
-    "cluster": Profile("cluster", 29192, 29193, 29117, durable_store=True, kafka_nodes=3, kafka_heap="384m"),
+    "outage": Profile("outage", 29092, 29093, 27217, partners_port=29094),
+    # three Kafka nodes (brokers 29192, 29202, 29212; controllers 29193, 29203, 29213; partners 29194, 29204,
+    # 29214): make up PROFILE=cluster
+    "cluster": Profile("cluster", 29192, 29193, 29117, partners_port=29194, durable_store=True, kafka_nodes=3,
+                       kafka_heap="384m"),
     # make chaos and the fault tests: a private broker and a durable store that the fault suite kills and restarts
-    "chaos": Profile("chaos", 26092, 26093, 26117, durable_store=True),
-    # make chaos's three-broker run (brokers 26192, 26202, 26212; controllers 26193, 26203, 26213)
-    "chaos-cluster": Profile("chaos-cluster", 26192, 26193, 26217, durable_store=True, kafka_nodes=3,
-                             kafka_heap="384m"),
+    "chaos": Profile("chaos", 26092, 26093, 26117, partners_port=26094, durable_store=True),
+    # make chaos's three-broker run (brokers 26192, 26202, 26212; controllers 26193, 26203, 26213; partners 26194,
+    # 26204, 26214)
+    "chaos-cluster": Profile("chaos-cluster", 26192, 26193, 26217, partners_port=26194, durable_store=True,
+                             kafka_nodes=3, kafka_heap="384m"),
 }
 
 
@@ -224,17 +244,25 @@ def wait_for(what: str, ready, timeout: float, logfile: Path) -> None:
 def kafka_properties(profile: Profile, node: int) -> str:
     data = profile.home / f"{profile.node_name(node)}-data"
     port, controller = profile.broker_port(node), profile.node_controller_port(node)
+    partners = profile.node_partners_port(node)
     voters = ",".join(f"{n}@127.0.0.1:{profile.node_controller_port(n)}" for n in profile.nodes)
     replicas, min_insync = profile.replication
     return "\n".join([
         "process.roles=broker,controller",
         f"node.id={node}",
         f"controller.quorum.voters={voters}",
-        f"listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller}",
-        f"advertised.listeners=PLAINTEXT://127.0.0.1:{port}",
+        f"listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller},"
+        f"PARTNERS://127.0.0.1:{partners}",
+        f"advertised.listeners=PLAINTEXT://127.0.0.1:{port},PARTNERS://127.0.0.1:{partners}",
         "controller.listener.names=CONTROLLER",
         "inter.broker.listener.name=PLAINTEXT",
-        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PARTNERS:SASL_PLAINTEXT",
+        f"listener.name.partners.sasl.enabled.mechanisms={PARTNERS_MECHANISM}",
+        f"listener.name.partners.{PARTNERS_MECHANISM.lower()}.sasl.jaas.config="
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+        "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        "allow.everyone.if.no.acl.found=false",
+        f"super.users={INTERNAL_PRINCIPAL}",
         f"log.dirs={data}",
         "num.partitions=3",
         f"default.replication.factor={replicas}",
@@ -328,9 +356,13 @@ def stop_docstore(profile: Profile) -> None:
 # --- public API (also used by the test fixtures) -----------------------------
 
 def external_servers() -> dict[str, str] | None:
-    """The servers given by the environment, if both are set."""
+    """The servers given by the environment, if Kafka and the store are set (and the partners' listener, if it is)."""
     kafka, mongo = os.environ.get("KAFKA_BOOTSTRAP_SERVERS"), os.environ.get("MONGODB_URI")
-    return {"KAFKA_BOOTSTRAP_SERVERS": kafka, "MONGODB_URI": mongo} if kafka and mongo else None
+    if not (kafka and mongo):
+        return None
+    partners = os.environ.get("PARTNERS_KAFKA_BOOTSTRAP")
+    return {"KAFKA_BOOTSTRAP_SERVERS": kafka, "MONGODB_URI": mongo,
+            **({"PARTNERS_KAFKA_BOOTSTRAP": partners} if partners else {})}
 
 
 def up(profile: Profile) -> dict[str, str]:
@@ -353,6 +385,7 @@ def down(profile: Profile) -> None:
 def environment(profile: Profile) -> dict[str, str]:
     replicas, min_insync = profile.replication
     return {"KAFKA_BOOTSTRAP_SERVERS": profile.kafka_bootstrap, "MONGODB_URI": profile.mongodb_uri,
+            "PARTNERS_KAFKA_BOOTSTRAP": profile.partners_kafka_bootstrap,
             "KAFKA_REPLICATION_FACTOR": str(replicas), "KAFKA_MIN_INSYNC_REPLICAS": str(min_insync)}
 
 

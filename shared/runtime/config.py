@@ -29,6 +29,8 @@ def bind_host() -> str:
 class Settings:
     service: str
     kafka_bootstrap_servers: str = field(default_factory=lambda: env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"))
+    # the brokers' partners listener (SASL_PLAINTEXT, SCRAM-SHA-512): what a partner's client connects to
+    partners_kafka_bootstrap: str = field(default_factory=lambda: env("PARTNERS_KAFKA_BOOTSTRAP", "127.0.0.1:9094"))
     mongodb_uri: str = field(default_factory=lambda: env("MONGODB_URI", "mongodb://127.0.0.1:27017/?retryWrites=false"))
     mongodb_db_prefix: str = field(default_factory=lambda: env("MONGODB_DB_PREFIX", "therapy"))
     # "production" refuses HS256 tokens: the APIs then need an identity provider (JWT_JWKS_URL)

@@ -29,8 +29,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 SERVICES = ("goals", "reminders", "reports")
 # examples per operation and phase, and seconds per run (a partner only ever meets 403, yet covering the goals
-# API's 13 operations takes it up to 10 s on a loaded machine before any fuzzing): about 3 x 48 s in all
-ROLES = {"clinician": (40, 90), "clinic_admin": (40, 90), "partner": (3, 12)}
+# API's 13 operations takes it up to 10 s on a loaded machine before any fuzzing): about 3 x 52 s in all
+ROLES = {"clinician": (12, 22), "clinic_admin": (12, 18), "partner": (3, 12)}
 SEED = 20261201
 NAMED_REFUSAL = re.compile(r"(?:412|422) `([a-z0-9-]+)`")  # a precondition (If-Match) or a rule, named in the doc
 

@@ -89,7 +89,7 @@ def test_the_listing_shows_the_revised_summary(client, auth, new_goal):
     ({"priority": "urgent"}, "priority"),
     ({"target_date": "2020-01-01"}, "target_date"),
     ({"target_date": None}, "target_date"),
-    ({"measure": {"name": "SUDS"}}, "measure.baseline"),
+    ({"measure": {"name": "SUDS"}}, "measure"),
     ({"measure": {"name": "SUDS", "baseline": 3, "target": 3, "unit": "points"}}, "measure.target"),
     ({"gas_levels": {"0": "Only one level"}}, "gas_levels"),
     ({"category": "other"}, "category"),

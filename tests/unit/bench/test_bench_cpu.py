@@ -1,4 +1,6 @@
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -6,8 +8,9 @@ from bench import cpu
 
 
 @pytest.mark.parametrize("argv, expected", [
-    (["/usr/bin/java", "-Xmx4g", "-cp", "libs/*", "DocStore", "--port", "27117"], "store"),
-    (["java", "-cp", "libs/*", "kafka.Kafka", "server.properties"], "kafka"),
+    (["/usr/bin/java", "-Xmx4g", "-cp", "libs/*", "DocStore", "--port", "27117"], "store :27117"),
+    (["java", "-cp", "libs/*", "DocStore"], "store"),
+    (["java", "-cp", "libs/*", "kafka.Kafka", "/work/.infra/bench/kafka.properties"], "kafka bench"),
     (["/venv/bin/python", "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--bind", "127.0.0.1:8001",
       "services.goals.app:create_app()"], "gunicorn services.goals.app"),
     (["/venv/bin/python", "-m", "services.reminders.worker", "dispatcher"], "services.reminders.worker dispatcher"),
@@ -32,3 +35,15 @@ def test_a_snapshot_sees_this_process():
     taken, processes = cpu.snapshot()
 
     assert os.getpid() in processes and processes[os.getpid()][1] >= 0
+
+
+def test_a_child_of_this_process_is_ours_and_another_python_process_is_other():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)"])
+    try:
+        _, processes = cpu.snapshot()
+    finally:
+        child.kill()
+        child.wait()
+
+    assert not processes[child.pid][0].startswith("other")
+    assert processes[os.getppid()][0].startswith("other") or processes[os.getppid()][0].split()[0] in ("store", "kafka")

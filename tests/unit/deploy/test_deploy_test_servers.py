@@ -5,10 +5,14 @@ from tests import infra
 def test_servers_given_by_the_environment_are_used_and_nothing_is_started(monkeypatch):
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "kafka.example:9092")
     monkeypatch.setenv("MONGODB_URI", "mongodb://mongo.example:27017/")
+    monkeypatch.delenv("PARTNERS_KAFKA_BOOTSTRAP", raising=False)
     monkeypatch.setattr(infra.launcher, "up", lambda profile: (_ for _ in ()).throw(AssertionError("started")))
     with infra.servers() as found:
         assert found == {"KAFKA_BOOTSTRAP_SERVERS": "kafka.example:9092",
                          "MONGODB_URI": "mongodb://mongo.example:27017/", "native": False}
+    monkeypatch.setenv("PARTNERS_KAFKA_BOOTSTRAP", "kafka.example:9094")  # the partners listener, when given
+    with infra.servers() as found:
+        assert found["PARTNERS_KAFKA_BOOTSTRAP"] == "kafka.example:9094"
 
 
 def test_the_native_launcher_is_used_when_nothing_is_given_and_no_docker_engine_answers(monkeypatch):

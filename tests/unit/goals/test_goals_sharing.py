@@ -10,7 +10,8 @@ def test_a_client_without_a_record_shares_with_every_partner():
     assert fold("client-1", []) == Sharing("client-1", "all", (), None, 0)
 
 
-@pytest.mark.parametrize("partners, scope, partner_ids", [(False, "none", ()), (["p-2", "p-1"], "listed", ("p-1", "p-2"))])
+@pytest.mark.parametrize("partners, scope, partner_ids", [(False, "none", ()),
+                                                         (["p-2", "p-1"], "listed", ("p-1", "p-2"))])
 def test_a_change_records_the_scope_and_the_sorted_partner_ids_at_the_moment_given(noon, partners, scope, partner_ids):
     [event] = change_sharing(fold("client-1", []), partners, noon)
 

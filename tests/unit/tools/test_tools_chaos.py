@@ -28,7 +28,8 @@ def test_every_process_of_the_platform_is_killed_and_the_broker_and_the_store_ar
 
 def ports(profile) -> set[int]:
     return {profile.mongo_port} | {port for node in profile.nodes
-                                   for port in (profile.broker_port(node), profile.node_controller_port(node))}
+                                   for port in (profile.broker_port(node), profile.node_controller_port(node),
+                                                profile.node_partners_port(node))}
 
 
 @pytest.mark.parametrize("name", ["chaos", "chaos-cluster"])
