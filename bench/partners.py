@@ -12,24 +12,27 @@ again). One subscription per clinic, created through the partners API, takes eve
 subscribable type; the events are the growth benchmark's goals (bench/growth_seed.py:
 stored as commits and published to Kafka in bulk, six events per goal, clinics in
 turn), so the router routes each event to its clinic's subscription only, and the
-deliverer's webhook channel POSTs it. Two phases of half the events each:
+deliverer's webhook channel POSTs it. Three phases (PHASES: shares of the events):
 
-  1. without the failing partner: nine subscriptions;
-  2. with it: its subscription is created first (its clinic's events of phase 1
-     went to no one);
+  1. live, with the failing partner: the healthy URLs set throughout, so the
+     router and the deliverer work together; the rate is the healthy deliveries
+     over the time from the phase's first feed entry's ``recorded_at`` to the
+     last arrival, the latency of each from its feed entry's ``recorded_at`` (the
+     router's write) to its arrival (the events are published as a burst, so the
+     time they were stored says only how long the router queued them);
+  2. drained, without the failing partner (paused): the healthy URLs are cleared,
+     the events routed, the other consumers left to catch up, then the URLs set
+     again: the rate from then to the last arrival is the deliverer's alone;
+  3. drained, with the failing partner active again, the same way;
 
-then the raw rate: the phase-2 healthy requests (same bodies and headers) sent again
+then the raw rate: phase 3's healthy requests (same bodies and headers) sent again
 to the same receivers by the deliverer's own HTTP client (delivery/webhook_request.py:
 kept-alive connections) from one thread per healthy subscription, as the deliverer
 runs at most one request per subscription at a time.
 
-A phase's rate is its healthy deliveries over the time from its first feed entry's
-``recorded_at`` to the last arrival; its latency, per delivery, is from the feed
-entry's ``recorded_at`` (the router's write) to the receiver's arrival (the events
-are published as a burst, so the time they were stored says only how long the
-router queued them). It prints both phases, the raw rate, the ratios against the
-targets (deliveries >= 50% of the raw rate; with the failing partner no more than
-10% below without it) and the machine's load average. Not a test: it prints figures.
+It prints each phase, the raw rate, the ratios against the targets (drained
+deliveries >= 50% of the raw rate; with the failing partner no more than 10% below
+without it) and the machine's load average. Not a test: it prints figures.
 """
 from __future__ import annotations
 
@@ -49,7 +52,7 @@ from pathlib import Path
 import requests
 
 from bench.goals_reached import free_port
-from bench.growth import EVENTS_PER_GOAL, SECRET, clean_up, platform_env, say
+from bench.growth import EVENTS_PER_GOAL, SECRET, clean_up, platform_env, say, wait_caught_up
 from bench.growth_seed import Population, seed
 from deploy.processes import Platform
 from services.partners.delivery.webhook_request import Sender
@@ -193,7 +196,8 @@ def wait_for(done, what: str, platform: Platform) -> None:
 def run_phase(name: str, live: bool, bench: dict, first: int, last: int) -> dict:
     """Seed goals first..last-1 and wait for every healthy delivery: live, with the healthy URLs set throughout
     (the rate from the phase's first feed entry, and the latencies), or drained, with their URLs set only once the
-    router has written every entry (the rate from then on: the deliverer alone)."""
+    router has written every entry and the other consumers have caught up (the rate from then on: the deliverer
+    alone)."""
     partners, receivers, db, platform = bench["partners"], bench["receivers"], bench["db"], bench["platform"]
     expected = sum(n for clinic, n in events_by_clinic(first, last).items() if clinic != FAILING)
     healthy = [clinic for clinic in partners.ids if clinic != FAILING]
@@ -208,7 +212,9 @@ def run_phase(name: str, live: bool, bench: dict, first: int, last: int) -> dict
     if not live:
         wait_for(lambda: db[FEED].count_documents({"subscription_id": {"$in": partners.healthy()}})
                  >= routed_before + expected, f"{name}: routing", platform)
-        say(f"    routed in {time.monotonic() - began:.1f}s; now delivering")
+        routed = time.monotonic() - began
+        caught_up = wait_caught_up(bench["settings"], platform)  # nothing else of the platform at work meanwhile
+        say(f"    routed in {routed:.1f}s, the other consumers caught up {caught_up:.1f}s later; now delivering")
         began = time.time()
         for clinic in healthy:
             partners.patch(clinic, {"url": partners.url(clinic)})
@@ -273,7 +279,9 @@ def main() -> None:
     env = {**platform_env(run_id), "MONGODB_DB_PREFIX": f"partners{run_id}", "KAFKA_TOPIC_PREFIX": f"partners{run_id}-",
            "PARTNERS_ALLOWED_NETWORKS": LOOPBACK, "PARTNERS_RETRY_BASE_S": "1",
            "PARTNERS_WEBHOOK_TIMEOUT_S": str(WEBHOOK_TIMEOUT_S)}
-    goals = Settings(service="goals", mongodb_db_prefix=env["MONGODB_DB_PREFIX"], topic_prefix=env["KAFKA_TOPIC_PREFIX"])
+    settings = {service: Settings(service=service, mongodb_db_prefix=env["MONGODB_DB_PREFIX"],
+                                  topic_prefix=env["KAFKA_TOPIC_PREFIX"]) for service in ("goals", "reminders", "reports")}
+    goals = settings["goals"]
     partners = PartnersSettings(mongodb_db_prefix=env["MONGODB_DB_PREFIX"], topic_prefix=env["KAFKA_TOPIC_PREFIX"])
     ports = {service: free_port() for service in HTTP_PORTS}
     platform = Platform(Path(tempfile.mkdtemp(prefix="bench-partners-")), env, ports, metrics=False)
@@ -286,7 +294,7 @@ def main() -> None:
     platform.start()
     try:
         platform.wait_ready(timeout=120)
-        bench = {"receivers": receivers, "platform": platform, "db": mongo.database(partners), "goals": goals,
+        bench = {"receivers": receivers, "platform": platform, "settings": settings, "db": mongo.database(partners), "goals": goals,
                  "goals_db": mongo.database(goals), "partners": Partners(platform.url("partners"), receivers.ports)}
         for clinic in range(RECEIVERS):
             bench["partners"].subscribe(clinic)
