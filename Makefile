@@ -57,7 +57,8 @@ bench: install
 	set -a; eval "$$(python3 deploy/infra.py env --profile bench)"; set +a; \
 	  timeout $(BENCH_TIMEOUT) $(PY) -m bench.projector && timeout $(BENCH_TIMEOUT) $(PY) -m bench.goals_reached \
 	  && timeout $(BENCH_TIMEOUT) $(PY) -m bench.planner \
-	  && timeout $(BENCH_TIMEOUT) $(PY) -m bench.growth; status=$$?; \
+	  && timeout $(BENCH_TIMEOUT) $(PY) -m bench.growth \
+	  && timeout $(BENCH_TIMEOUT) $(PY) -m bench.partners; status=$$?; \
 	  python3 deploy/infra.py down --profile bench; exit $$status
 
 ## chaos: the fault suite under load on servers of its own (profile "chaos"): every process killed with -9, the

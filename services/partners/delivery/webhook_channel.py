@@ -7,12 +7,15 @@ one run per subscription at a time, and every request has a timeout
 never delays another. A run first makes the redeliveries asked for (one attempt
 each), then delivers the entries after ``cursors.webhook`` one by one (the
 consent of each is checked again by service/feed.py: withheld ones are passed
-over): a 2xx moves the cursor; anything else (another status, a timeout, no
+over): a 2xx passes it; anything else (another status, a timeout, no
 connection, a target the SSRF guard now refuses) keeps the entry for a retry
 with exponential backoff and full jitter (domain/retry.py), stored on the
 subscription so a restarted deliverer resumes; PARTNERS_RETRY_WINDOW_S after
 its first attempt it is parked and the cursor moves on. Each attempt is logged
-in ``deliveries`` (store/deliveries.py). The URL is checked by the SSRF guard
+in ``deliveries`` (store/deliveries.py). The log and the cursor are written once
+per run (at most BATCH entries), or before an entry waits for its retry: a
+deliverer stopped in the middle of a run sends that run's entries again (at least
+once, with the same webhook-ids). The URL is checked by the SSRF guard
 (shared/web/outbound.py) before every attempt and the request goes to the
 address it checked (delivery/webhook_request.py).
 """
@@ -102,7 +105,8 @@ class WebhookChannel:
             if entry is not None:
                 now = self.clock()
                 attempt = self._post(subscription, entry, now)
-                self._log(subscription, entry, 1, now, attempt, "delivered" if attempt.delivered else "failed")
+                deliveries.record(self.db, [self._log(subscription, entry, 1, now, attempt,
+                                                      "delivered" if attempt.delivered else "failed")])
                 if attempt.delivered:
                     state.unpark(self.db, subscription["_id"], seq)
                     delivered += 1
@@ -112,44 +116,49 @@ class WebhookChannel:
         return delivered
 
     def _deliver_stream(self, subscription: dict) -> int:
+        """The entries after the cursor, one by one; the attempts' log and the cursor are written once, at the end
+        of the run or when an entry has to wait for a retry."""
         subscription_id, cursor = subscription["_id"], subscription["cursors"].get(NAME, 0)
         batch = self.reader.next(subscription, cursor, BATCH)
-        delivered = 0
+        delivered, passed, attempts = 0, cursor, []  # passed: the last seq delivered or parked in this run
         for entry in batch.entries:
-            outcome = self._deliver_entry(subscription, entry, cursor)
-            if outcome is None:
-                return delivered  # retried later, or the cursor moved meanwhile (a replay)
-            delivered, cursor = delivered + outcome, entry["seq"]
+            outcome = self._deliver_entry(subscription, entry, attempts)
+            if isinstance(outcome, tuple):  # it waits for a retry: keep what passed, then the retry
+                deliveries.record(self.db, attempts)
+                if passed == cursor or state.advance(self.db, subscription_id, cursor, passed):
+                    state.retry_later(self.db, subscription_id, passed, *outcome)
+                return delivered
+            delivered, passed = delivered + outcome, entry["seq"]
+        deliveries.record(self.db, attempts)
         if batch.withheld:
             WITHHELD.labels(subscription_id, NAME).inc(batch.withheld)
         if batch.last > cursor and not state.advance(self.db, subscription_id, cursor, batch.last):
-            return delivered
+            return delivered  # the cursor moved meanwhile (a replay): it wins
         record_lag(subscription, NAME, batch.last)
         self._after_run(subscription, batch.last, read=len(batch.entries) + batch.withheld)
         return delivered
 
-    def _deliver_entry(self, subscription: dict, entry: dict, cursor: int) -> int | None:
-        """1 delivered, 0 parked (the cursor moved past it in both cases); None: it waits (or the cursor moved)."""
+    def _deliver_entry(self, subscription: dict, entry: dict, attempts: list[dict]) -> int | tuple[dict, datetime]:
+        """1 delivered, 0 parked (the cursor may pass it in both cases); else the retry to keep and its instant.
+        The attempt's log document is added to `attempts`."""
         subscription_id, now = subscription["_id"], self.clock()
         retry = subscription.get("webhook_retry") or {}
         retrying = retry.get("seq") == entry["seq"]
-        attempts = (retry["attempts"] if retrying else 0) + 1
+        number = (retry["attempts"] if retrying else 0) + 1
         first_attempt_at = instant(retry["first_attempt_at"]) if retrying else now
         attempt = self._post(subscription, entry, now)
         if attempt.delivered:
-            self._log(subscription, entry, attempts, now, attempt, "delivered")
+            attempts.append(self._log(subscription, entry, number, now, attempt, "delivered"))
             DELIVERED.labels(subscription_id, NAME).inc()
             WEBHOOK_LAG.labels(subscription_id).observe(max((now - instant(entry["recorded_at"])).total_seconds(), 0))
-            return 1 if state.advance(self.db, subscription_id, cursor, entry["seq"]) else None
-        next_at = self.policy.next_attempt(first_attempt_at, now, attempts, self.jitter)
-        self._log(subscription, entry, attempts, now, attempt, "failed" if next_at else "parked")
+            return 1
+        next_at = self.policy.next_attempt(first_attempt_at, now, number, self.jitter)
+        attempts.append(self._log(subscription, entry, number, now, attempt, "failed" if next_at else "parked"))
         if next_at is None:
             WEBHOOK_PARKED.labels(subscription_id).inc()
-            state.park(self.db, subscription_id, entry["seq"], entry["event"]["id"], attempts, now)
-            return 0 if state.advance(self.db, subscription_id, cursor, entry["seq"]) else None
-        state.retry_later(self.db, subscription_id, cursor,
-                          {"seq": entry["seq"], "attempts": attempts, "first_attempt_at": first_attempt_at}, next_at)
-        return None
+            state.park(self.db, subscription_id, entry["seq"], entry["event"]["id"], number, now)
+            return 0
+        return {"seq": entry["seq"], "attempts": number, "first_attempt_at": first_attempt_at}, next_at
 
     def _post(self, subscription: dict, entry: dict, now: datetime) -> Attempt:
         """One POST of the entry, to the address the SSRF guard checks now."""
@@ -163,13 +172,14 @@ class WebhookChannel:
         return self.sender.post(target, payload, signed)
 
     def _log(self, subscription: dict, entry: dict, number: int, now: datetime, attempt: Attempt,
-             outcome: str) -> None:
+             outcome: str) -> dict:
+        """The attempt's log document (store/deliveries.py), counted on the metrics."""
         WEBHOOK_ATTEMPTS.labels(subscription["_id"]).inc()
         if not attempt.delivered:
             WEBHOOK_FAILURES.labels(subscription["_id"]).inc()
         error = attempt.error or (None if attempt.delivered else f"http-{attempt.status_code}")
-        deliveries.record(self.db, subscription["_id"], entry["seq"], entry["event"]["id"], number, now,
-                          attempt.status_code, attempt.latency_ms, outcome, error)
+        return deliveries.attempt(subscription["_id"], entry["seq"], entry["event"]["id"], number, now,
+                                  attempt.status_code, attempt.latency_ms, outcome, error)
 
     def _after_run(self, subscription: dict, cursor: int, read: int) -> None:
         """Due again at once after a full batch (behind the others waiting), soon when a gap stopped the run,

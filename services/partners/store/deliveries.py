@@ -26,11 +26,17 @@ INDEXES = indexes.declare(
      Query.of(DELIVERIES, equal=["subscription_id"])])
 
 
-def record(db, subscription_id: str, seq: int, webhook_id: str, attempt: int, at: datetime,
-           status_code: int | None, latency_ms: float, outcome: str, error: str | None) -> None:
-    db[DELIVERIES].insert_one({"subscription_id": subscription_id, "seq": seq, "webhook_id": webhook_id,
-                               "attempt": attempt, "at": at, "status_code": status_code,
-                               "latency_ms": latency_ms, "outcome": outcome, "error": error})
+def attempt(subscription_id: str, seq: int, webhook_id: str, number: int, at: datetime, status_code: int | None,
+            latency_ms: float, outcome: str, error: str | None) -> dict:
+    """The log document of one attempt (`number`: 1, 2... of that entry on that subscription)."""
+    return {"subscription_id": subscription_id, "seq": seq, "webhook_id": webhook_id, "attempt": number, "at": at,
+            "status_code": status_code, "latency_ms": latency_ms, "outcome": outcome, "error": error}
+
+
+def record(db, attempts: list[dict]) -> None:
+    """Log the attempts (one write for a run's attempts)."""
+    if attempts:
+        db[DELIVERIES].insert_many(attempts, ordered=False)
 
 
 def page(db, subscription_id: str, page_number: int, page_size: int) -> dict:
