@@ -100,19 +100,21 @@ def pids_of(taken: tuple[float, dict[int, tuple[str, int]]], name: str) -> list[
 
 def gc_pauses(pid: int) -> dict[str, float] | None:
     """A JVM's collections so far, from the JDK's `jstat -gc`: young and full pause counts and seconds
-    (G1 and Parallel report both; a concurrent collector's cycles are not pauses). None without jstat."""
+    (G1), or the concurrent cycles (ZGC, which reports no young or full pauses). None without jstat."""
     try:
         out = subprocess.run(["jstat", "-gc", str(pid)], capture_output=True, text=True, timeout=20).stdout.split("\n")
-        values = dict(zip(out[0].split(), map(float, out[1].split())))
+        values = {key: float(value) for key, value in zip(out[0].split(), out[1].split()) if value != "-"}
     except (OSError, subprocess.SubprocessError, ValueError, IndexError):
         return None
-    return {key: values[key] for key in ("YGC", "YGCT", "FGC", "FGCT") if key in values}
+    return {key: values[key] for key in ("YGC", "YGCT", "FGC", "FGCT", "CGC") if key in values}
 
 
 def gc_during(before: dict[str, float] | None, after: dict[str, float] | None) -> str:
     """E.g. "41 young pauses, 3.2 s in all, 78 ms each; 0 full" between two gc_pauses readings."""
-    if not before or not after or "YGC" not in after:
+    if not before or not after:
         return "not measured"
+    if "YGC" not in after:
+        return f"{after.get('CGC', 0) - before.get('CGC', 0):.0f} concurrent cycles" if "CGC" in after else "not measured"
     young, young_s = after["YGC"] - before["YGC"], after["YGCT"] - before["YGCT"]
     full, full_s = after.get("FGC", 0) - before.get("FGC", 0), after.get("FGCT", 0) - before.get("FGCT", 0)
     each = f", {young_s / young * 1000:.0f} ms each" if young else ""
