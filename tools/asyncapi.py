@@ -3,10 +3,10 @@
     python -m tools.asyncapi > docs/asyncapi.yaml
 
 One message per (event type, schema version) of shared.contract.registry, on the
-channel of its topic; goal events also on the partner topic without their
-personal fields; one dead-letter channel per consumer group. The examples are
-the golden payloads of tests/contract/golden (their partner view on the partner
-topic). A test fails when docs/asyncapi.yaml differs from this output.
+channel of its topic; one dead-letter channel per consumer group. The examples are
+the golden payloads of tests/contract/golden. A test fails when docs/asyncapi.yaml
+differs from this output. (What partners receive, pseudonymised, is the partners
+service's own document: tools/partner_asyncapi.py.)
 """
 from __future__ import annotations
 
@@ -16,13 +16,10 @@ from pathlib import Path
 
 import yaml
 
-from shared.contract.envelope import from_dict
 from shared.contract.registry import EVENT_TYPES
 from shared.messaging.topics import EVENT_TOPICS, KEEP_FOREVER
-from shared.contract.redaction import partner_view
-from shared.messaging.relay import PARTNER_TOPICS
 from tools import asyncapi_parts as parts
-from tools.event_schemas import data_schema, without_personal
+from tools.event_schemas import data_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "contract" / "golden"
@@ -40,19 +37,15 @@ def golden(name: str, version: int) -> dict | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
-def message(name: str, version: int, partner: bool) -> dict:
+def message(name: str, version: int) -> dict:
     kind = EVENT_TYPES[name]
     data = data_schema(kind.schemas[version])
     example = golden(name, version)
-    if partner:
-        data = without_personal(data)
-        example = example and partner_view(from_dict(example)).to_dict()
     current = "current version" if version == kind.current_version else f"upcast to v{kind.current_version}"
     return {
         "name": name,
-        "title": f"{name} v{version}" + (" (partner view)" if partner else ""),
-        "summary": f"{name}, schema version {version} ({current})."
-                   + (" Personal fields removed." if partner else ""),
+        "title": f"{name} v{version}",
+        "summary": f"{name}, schema version {version} ({current}).",
         "contentType": parts.CONTENT_TYPE,
         "traits": [{"$ref": "#/components/messageTraits/cloudEvent"}],
         "payload": {"allOf": [{"$ref": "#/components/schemas/CloudEventEnvelope"}, {
@@ -63,18 +56,12 @@ def message(name: str, version: int, partner: bool) -> dict:
     }
 
 
-def messages_by_topic(partner: bool = False) -> dict[str, dict[str, dict]]:
+def messages_by_topic() -> dict[str, dict[str, dict]]:
     """{topic: {messageId: message}} for every registered (type, version)."""
     topics: dict[str, dict[str, dict]] = {}
     for name, kind in EVENT_TYPES.items():
-        topic = kind.topic
-        if partner:
-            if topic not in PARTNER_TOPICS:
-                continue
-            topic = PARTNER_TOPICS[topic]
         for version in sorted(kind.schemas):
-            message_id = camel(name, f"v{version}") + ("Partner" if partner else "")
-            topics.setdefault(topic, {})[message_id] = message(name, version, partner)
+            topics.setdefault(kind.topic, {})[camel(name, f"v{version}")] = message(name, version)
     return topics
 
 
@@ -83,7 +70,7 @@ def event_channel(topic: str, message_ids: list[str]) -> dict:
         "address": topic,
         "title": topic,
         "description": parts.TOPIC_DESCRIPTIONS[topic],
-        "messages": {mid.removesuffix("Partner"): {"$ref": f"#/components/messages/{mid}"} for mid in message_ids},
+        "messages": {mid: {"$ref": f"#/components/messages/{mid}"} for mid in message_ids},
         "bindings": {"kafka": {"topic": topic,
                                "topicConfiguration": {key: int(value) for key, value in KEEP_FOREVER.items()},
                                "bindingVersion": KAFKA_BINDING}},
@@ -92,13 +79,13 @@ def event_channel(topic: str, message_ids: list[str]) -> dict:
 
 def build() -> dict:
     """The AsyncAPI document as a dict."""
-    topics = {**messages_by_topic(), **messages_by_topic(partner=True)}
+    topics = messages_by_topic()
     channels = {camel(topic): event_channel(topic, list(topics[topic])) for topic in EVENT_TOPICS}
     channels["deadLetters"] = parts.DEAD_LETTER_CHANNEL
     operations = {camel("publish", topic): {
         "action": "send", "channel": {"$ref": f"#/channels/{camel(topic)}"},
         "summary": f"The platform publishes to {topic}.",
-        "messages": [{"$ref": f"#/channels/{camel(topic)}/messages/{mid.removesuffix('Partner')}"}
+        "messages": [{"$ref": f"#/channels/{camel(topic)}/messages/{mid}"}
                      for mid in topics[topic]],
     } for topic in EVENT_TOPICS}
     operations["publishDeadLetters"] = parts.DEAD_LETTER_OPERATION

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from shared.messaging.deadletters import REASONS
 from shared.contract.envelope import REQUIRED, SPEC_VERSION
-from shared.messaging.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS, REMINDERS_EVENTS
+from shared.messaging.topics import GOALS_EVENTS, REMINDERS_EVENTS
 
 CONTENT_TYPE = "application/cloudevents+json"
 
@@ -20,16 +20,14 @@ INFO = {
 
 SERVERS = {"local": {
     "host": "127.0.0.1:9092", "protocol": "kafka",
-    "description": "Local development broker. Partners receive the production addresses and credentials "
-                   "when they are onboarded.",
+    "description": "Local development broker. These topics are internal: partners subscribe through the "
+                   "partners service (docs/partners.md, docs/partners-asyncapi.yaml).",
 }}
 
 TOPIC_DESCRIPTIONS = {
     GOALS_EVENTS: "Internal. Goal and session events of every clinic. Contains personal data: the fields "
                   "marked `x-personal: true` (goal titles, descriptions, milestone titles, measure names, "
                   "GAS level texts). Key: the client id.",
-    GOALS_PARTNER_EVENTS: "For partners. The same events, same ids, keys and order as goals-events, with the "
-                          "personal fields removed. Key: the client id.",
     REMINDERS_EVENTS: "Reminder deliveries (sent, failed). No personal data. Key: the client id.",
 }
 

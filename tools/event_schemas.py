@@ -4,7 +4,7 @@ The conversion is apispec's (OpenAPI 3.1 schema objects are JSON Schema):
 String, Integer, Float, Date, AwareDateTime, Nested, List, Dict, OneOf, Range,
 Length and allow_none map to type/format/enum/minimum/maximum/minLength/maxLength
 and ``["<type>", "null"]``. Fields marked ``metadata={"personal": True}`` get
-``x-personal: true``; :func:`without_personal` drops them for the partner topic.
+``x-personal: true``; :func:`without_personal` drops them for what partners receive.
 """
 from __future__ import annotations
 

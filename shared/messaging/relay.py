@@ -24,16 +24,13 @@ from pymongo.errors import PyMongoError
 
 from shared.contract import envelope
 from shared.contract.envelope import CloudEvent
-from shared.contract.redaction import partner_view
 from shared.contract.registry import event_type
 from shared.domain.time import Clock, instant, utc_now
 from shared.messaging.kafka_clients import acknowledged
-from shared.messaging.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS
 from shared.runtime.lifecycle import Stop, never
 from shared.runtime.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE, RELAYED, RELAY_ERRORS
 
 log = logging.getLogger(__name__)
-PARTNER_TOPICS = {GOALS_EVENTS: GOALS_PARTNER_EVENTS}
 STRUCTURED = b"application/cloudevents+json; charset=UTF-8"  # CloudEvents Kafka binding, structured mode
 BATCH = 500         # commits per round
 IDLE_SLEEP = 0.05   # seconds between rounds that found nothing (an idle poll reads nothing: module docstring)
@@ -64,15 +61,11 @@ TopicName = Callable[[str], str]  # logical -> physical topic name (Settings.top
 
 
 def send_event(producer: KafkaProducer, event: CloudEvent, topic_name: TopicName) -> list:
-    """Send the event to its topic (and its partner view to the partner topic); the sends' futures."""
+    """Send the event to its topic; the send's future (in a list, as relay_once gathers them)."""
     topic = event_type(event.type).topic
     headers = [("content-type", STRUCTURED), ("ce_type", event.type.encode()), ("ce_id", event.id.encode())]
     key = event.partitionkey.encode()
-    futures = [producer.send(topic_name(topic), key=key, value=event.to_json(), headers=headers)]
-    if topic in PARTNER_TOPICS:
-        futures.append(producer.send(topic_name(PARTNER_TOPICS[topic]), key=key,
-                                     value=partner_view(event).to_json(), headers=headers))
-    return futures
+    return [producer.send(topic_name(topic), key=key, value=event.to_json(), headers=headers)]
 
 
 def relay_once(store: Outbox, producer: KafkaProducer, topic_name: TopicName, stop: Stop = never) -> int:

@@ -15,9 +15,8 @@ from kafka.errors import KafkaConnectionError, KafkaTimeoutError, TopicAlreadyEx
 from shared.runtime.config import Settings
 
 GOALS_EVENTS = "goals-events"                  # internal: goal and session events, key = client id
-GOALS_PARTNER_EVENTS = "goals-events-partner"  # the same events without personal fields
 REMINDERS_EVENTS = "reminders-events"          # reminder-sent / reminder-failed, key = client id
-EVENT_TOPICS = (GOALS_EVENTS, GOALS_PARTNER_EVENTS, REMINDERS_EVENTS)
+EVENT_TOPICS = (GOALS_EVENTS, REMINDERS_EVENTS)
 KEEP_FOREVER = {"retention.ms": "-1", "retention.bytes": "-1"}
 UNREACHABLE = (KafkaTimeoutError, KafkaConnectionError)
 

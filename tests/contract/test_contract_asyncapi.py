@@ -5,9 +5,7 @@ import jsonschema_rs
 import pytest
 import yaml
 
-from shared.contract.envelope import from_dict
 from shared.contract.registry import EVENT_TYPES
-from shared.contract.redaction import partner_view
 from tools import asyncapi, asyncapi_parts
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "asyncapi.yaml"
@@ -35,7 +33,7 @@ def test_the_document_is_asyncapi_3_with_a_channel_per_topic_and_dead_letters():
 
     assert document["asyncapi"].startswith("3.")
     addresses = {channel["address"] for channel in document["channels"].values()}
-    assert addresses == {"goals-events", "goals-events-partner", "reminders-events", "{group}.dlq"}
+    assert addresses == {"goals-events", "reminders-events", "{group}.dlq"}
 
 
 @pytest.mark.parametrize(("name", "version"), REGISTERED, ids=IDS)
@@ -55,25 +53,13 @@ def test_the_message_schema_rejects_a_payload_of_another_version(document, name,
     assert not payload_validator(document, asyncapi.camel(name, f"v{version}")).is_valid(example)
 
 
-def test_personal_fields_are_marked_on_the_internal_topic_and_absent_on_the_partner_topic(document):
-    messages = document["components"]["messages"]
-    internal = messages["goalCreatedV2"]["payload"]["allOf"][1]["properties"]["data"]["properties"]
-    partner = messages["goalCreatedV2Partner"]["payload"]["allOf"][1]["properties"]["data"]["properties"]
+def test_personal_fields_are_marked(document):
+    internal = document["components"]["messages"]["goalCreatedV2"]["payload"]["allOf"][1]["properties"]["data"]
+    properties = internal["properties"]
 
-    assert internal["title"]["x-personal"] is True
-    assert internal["measure"]["properties"]["name"]["x-personal"] is True
-    assert "title" not in partner and "description" not in partner
-    assert "name" not in partner["measure"]["properties"]
-    assert "x-personal" not in str(partner)
-
-
-@pytest.mark.parametrize(("name", "version"), [(n, v) for n, v in REGISTERED if n not in
-                                               ("reminder-sent", "reminder-failed")])
-def test_the_partner_message_schema_accepts_the_partner_view_of_the_golden_payload(document, name, version):
-    view = partner_view(from_dict(asyncapi.golden(name, version))).to_dict()
-    validator = payload_validator(document, asyncapi.camel(name, f"v{version}") + "Partner")
-
-    assert [error.message for error in validator.iter_errors(view)] == []
+    assert properties["title"]["x-personal"] is True
+    assert properties["measure"]["properties"]["name"]["x-personal"] is True
+    assert "x-personal" not in str(properties["client_id"])
 
 
 def test_the_message_key_is_the_client_id_and_dead_letters_carry_their_origin(document):

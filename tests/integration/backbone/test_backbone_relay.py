@@ -5,7 +5,7 @@ from collections import defaultdict
 import pytest
 
 from shared.messaging import kafka_clients
-from shared.messaging.topics import GOALS_EVENTS, GOALS_PARTNER_EVENTS, ensure_topics
+from shared.messaging.topics import GOALS_EVENTS, ensure_topics
 from shared.messaging.relay import relay_once
 from tests.support import read_topic
 
@@ -50,17 +50,6 @@ def test_the_relay_publishes_each_stream_in_order_keyed_by_client_and_marks_it_p
     assert all(len(found) == 1 for found in partitions.values()), "one partition per client"
     assert all(found == list(range(1, len(found) + 1)) for found in sequences.values()), "stream order"
     assert store.unpublished() == []
-
-
-def test_the_partner_topic_gets_the_same_events_without_personal_fields(settings, store, producer, events):
-    store.append("goal-1", 0, [events.goal_created("client-1", "goal-1")])
-
-    relay_once(store, producer, settings.topic)
-
-    [record] = read_topic(settings, GOALS_PARTNER_EVENTS, 1)
-    assert record.key == b"client-1"
-    assert b"PERSONAL" not in record.value
-    assert json.loads(record.value)["data"]["goal_id"] == "goal-1"
 
 
 def test_publishing_again_is_harmless_the_copies_are_the_same_events(settings, store, producer, events):

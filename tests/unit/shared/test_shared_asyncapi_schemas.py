@@ -51,4 +51,4 @@ def test_personal_fields_are_marked_and_can_be_removed_at_any_depth():
 
 def test_message_ids_are_camel_case():
     assert camel("goal-created", "v2") == "goalCreatedV2"
-    assert camel("goals-events-partner") == "goalsEventsPartner"
+    assert camel("reminders-events") == "remindersEvents"
