@@ -8,7 +8,7 @@ request (and again until that succeeds).
 from __future__ import annotations
 
 from services.partners.api import events, subscriptions, webhooks
-from services.partners.api.schemas import AT_LEAST_ONE_CHANGE, SubscriptionPatch
+from services.partners.api.schemas import BODY_RULES
 from services.partners.indexes import DECLARED
 from services.partners.service.subscriptions import SubscriptionsService
 from services.partners.service.webhooks import WebhookService
@@ -34,7 +34,8 @@ def create_app(settings: PartnersSettings | None = None, db=None, clock: Clock =
     app.extensions["partners_service"] = SubscriptionsService(db, settings, clock)
     api.spec.options["security"] = [BEARER]
     app.extensions["partners_webhooks"] = WebhookService(db, clock)
-    api.spec.components.schema("SubscriptionPatch", AT_LEAST_ONE_CHANGE, schema=SubscriptionPatch)
+    for name, (rule, schema) in BODY_RULES.items():
+        api.spec.components.schema(name, rule, schema=schema)
     for blueprint in (subscriptions.blp, events.blp, webhooks.blp):
         api.register_blueprint(blueprint)
     on_first_request(app, lambda: indexes.ensure(db, DECLARED))

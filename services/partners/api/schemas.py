@@ -154,6 +154,11 @@ def _exactly_one(data: dict, first: str, second: str) -> None:
         raise ValidationError(f"Give {first} or {second}, not both.", first)
 
 
+def exactly_one(first: str, second: str) -> dict:
+    """The JSON Schema of _exactly_one, for the OpenAPI document (a body with both, or neither, matches no branch)."""
+    return {"oneOf": [{"required": [first]}, {"required": [second]}]}
+
+
 SEQ = fields.Integer(strict=True, validate=validate.Range(1, LARGEST_CURSOR))
 
 
@@ -190,3 +195,9 @@ class ReplayRequest(Strict):
 class Replay(Schema):
     subscription_id = fields.String(required=True)
     after = fields.String(required=True, metadata={"description": "The cursor from which entries are sent again"})
+
+
+# Rules of a whole body that the OpenAPI document states beside the fields (apispec cannot derive them)
+BODY_RULES = {"SubscriptionPatch": (AT_LEAST_ONE_CHANGE, SubscriptionPatch),
+              "RedeliverRequest": (exactly_one("seqs", "parked"), RedeliverRequest),
+              "ReplayRequest": (exactly_one("from_time", "after"), ReplayRequest)}
