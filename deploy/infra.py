@@ -67,8 +67,6 @@ class Profile:
     ttl_interval_seconds: int = 60  # how often the store expires TTL-indexed documents (60, as on MongoDB)
     kafka_nodes: int = 1  # 3: a cluster, every node a broker and a controller
     kafka_heap: str = "768m"
-    # the store's collector: G1, or ZGC where a large heap's young pauses would reach a p99 (profile "bench")
-    store_gc: str = "-XX:+UseG1GC"
 
     @property
     def home(self) -> Path:
@@ -113,7 +111,7 @@ PROFILES = {
     "dev": Profile("dev", 9092, 9093, 27017, partners_port=9094, durable_store=True),
     "test": Profile("test", 19092, 19093, 27117, partners_port=19094, ttl_interval_seconds=1),
     # make bench: its own servers, so that a benchmark never shares them with a test run
-    "bench": Profile("bench", 39092, 39093, 37117, partners_port=39094, store_gc="-XX:+UseZGC"),
+    "bench": Profile("bench", 39092, 39093, 37117, partners_port=39094),
     # a private broker that the broker-outage test stops and restarts (Kafka only)
     "outage": Profile("outage", 29092, 29093, 27217, partners_port=29094),
     # three Kafka nodes (brokers 29192, 29202, 29212; controllers 29193, 29203, 29213; partners 29194, 29204,
@@ -333,7 +331,7 @@ def docstore_command(profile: Profile) -> list[str]:
     backend = ["--backend", "memory"]
     if profile.durable_store:
         backend = ["--backend", "h2", "--file", str(profile.home / "docstore" / "store.mv")]
-    return ["java", "-Xms256m", f"-Xmx{os.environ.get('DOCSTORE_HEAP', '4g')}", profile.store_gc,
+    return ["java", "-Xms256m", f"-Xmx{os.environ.get('DOCSTORE_HEAP', '4g')}", "-XX:+UseG1GC",
             f"-Xlog:gc:file={profile.home / 'docstore-gc.log'}:uptime:filecount=2,filesize=20m",
             "-cp", f"{DOCSTORE_LIBS}/*:{DOCSTORE_CLASSES}", "DocStore",
             "--host", "127.0.0.1", "--port", str(profile.mongo_port),
