@@ -53,6 +53,7 @@ test: install browser
 
 ## bench: every benchmark on servers of its own (profile "bench"); they print their figures (README: how long)
 bench: install
+	python3 deploy/infra.py clean --profile bench >/dev/null  # last run's topics and partitions cost idle CPU
 	DOCSTORE_HEAP=$${DOCSTORE_HEAP:-10g} python3 deploy/infra.py up --profile bench >/dev/null
 	set -a; eval "$$(python3 deploy/infra.py env --profile bench)"; set +a; \
 	  timeout $(BENCH_TIMEOUT) $(PY) -m bench.projector && timeout $(BENCH_TIMEOUT) $(PY) -m bench.goals_reached \

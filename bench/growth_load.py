@@ -162,7 +162,7 @@ class Workload:
     # --- freshness ---------------------------------------------------------
 
     def _watch(self, clinic: str, goal_id: str, created: float) -> None:
-        session = requests.Session()
+        session = self.session()  # the watching thread's connection, kept open: no connection set up per goal
         url = f"{self.urls['reports']}/v1/reports/goals/{goal_id}"
         while time.perf_counter() - created < FRESHNESS_GIVE_UP_S:
             try:
