@@ -16,6 +16,7 @@ from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema
 
+from shared.web.arguments import arguments
 from shared.web.errors import reject
 
 JSON = "application/json"
@@ -24,7 +25,7 @@ JSON = "application/json"
 def json_body(blp: Blueprint, schema: type[Schema] | Schema, media_types: tuple[str, ...] = (JSON,)) -> Callable:
     """View decorator: the required body by `schema`, in one of `media_types` (the first is documented)."""
     def decorate(view: Callable) -> Callable:
-        parsed = blp.arguments(schema, content_type=media_types[0])(view)
+        parsed = arguments(blp, schema, content_type=media_types[0])(view)
         for status in (400, 415):
             parsed = blp.alt_response(status, response=HTTPStatus(status).name)(parsed)
 

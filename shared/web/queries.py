@@ -13,6 +13,8 @@ from typing import Callable
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
+from shared.web.arguments import arguments
+
 
 LARGEST_PAGE_SIZE = 100
 LAST_PAGE = 10_000
@@ -35,9 +37,9 @@ class NoQuery(Schema):
 
 def query(blp: Blueprint, schema: type[Schema] | Schema) -> Callable:
     """View decorator: query parameters by `schema`; unknown ones are refused (422 naming them)."""
-    return blp.arguments(schema, location="query", unknown=RAISE)
+    return arguments(blp, schema, location="query", unknown=RAISE)
 
 
 def no_query(blp: Blueprint) -> Callable:
     """View decorator: refuse any query parameter on an operation that takes none."""
-    return blp.arguments(NoQuery, location="query", as_kwargs=True, unknown=RAISE)
+    return arguments(blp, NoQuery, location="query", as_kwargs=True, unknown=RAISE)

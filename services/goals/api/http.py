@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 
 from services.goals.api.idempotency import idempotent
 from services.goals.service import Actor, GoalsService
+from shared.web.arguments import arguments
 from shared.web.auth import STAFF, principal, requires
 from shared.web.bodies import JSON, json_body
 from shared.web.queries import no_query, query
@@ -56,7 +57,7 @@ def command(blp: Blueprint, body, answer, status: int = 200, errors=CHANGE, head
 
     With `creates`, the view is also given `new_id`, the id of what it creates (api/idempotency.py).
     """
-    parsed_body = json_body(blp, body, media_types) if body_required else blp.arguments(body, required=False)
+    parsed_body = json_body(blp, body, media_types) if body_required else arguments(blp, body, required=False)
     return _stack(blp.doc(parameters=list(headers)), staff_only, idempotent(creates), no_query(blp), parsed_body,
                   _answers(blp, errors), blp.response(status, answer, headers=ETAG))
 
