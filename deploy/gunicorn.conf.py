@@ -15,6 +15,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("WEB_THREADS", "4"))
 worker_class = "gthread"
 timeout = 30
+# seconds an idle kept-alive connection stays open (gunicorn's default is 2): a client that reuses a connection
+# just as the server closes it gets no answer, which a busy client meets about once in a thousand requests at 2 s
+keepalive = int(os.environ.get("WEB_KEEPALIVE", "5"))
 graceful_timeout = 20
 accesslog = None
 errorlog = "-"
