@@ -233,7 +233,7 @@ class GoalsService:
         client_id = valid_id(client_id, "client_id")
         self._listing_caught_up(actor.clinic_id)
         goal_ids = self.read_model.clients_goal_ids(actor.clinic_id, client_id)
-        held = tuple(self.goal(actor, goal_id) for goal_id in goal_ids)
+        held = tuple(self._goal(self._goal_stream(actor, goal_id, fresh=True)) for goal_id in goal_ids)
         logged = tuple(self.read_model.clients_sessions(actor.clinic_id, client_id))
         if not held and not logged:
             raise ClientNotFound(detail="a client with goals or sessions in this clinic")

@@ -33,7 +33,8 @@ class ClientExport(MethodView):
         """Export a client's record: a FHIR R4 Bundle (collection) of their goals, sessions, scores and ratings
 
         Goals newest first, then each session (latest first) as an Encounter followed by its Observations:
-        PHQ-9 and GAD-7 totals (LOINC) and GAS ratings (with `focus` on their Goal).
+        PHQ-9 and GAD-7 totals (LOINC) and GAS ratings (with `focus` on their Goal). A client with neither a goal
+        nor a session in the clinic: 404 `client-not-found`.
         """
         record = service().client_record(actor(), client_id)
         base = request.url_root + "v1/fhir"
