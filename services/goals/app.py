@@ -7,7 +7,7 @@ the first request (and again until that succeeds).
 """
 from __future__ import annotations
 
-from services.goals.api import events, goals, milestones, sessions, sharing, status
+from services.goals.api import events, fhir, goals, milestones, sessions, sharing, status
 from services.goals.indexes import DECLARED
 from services.goals.service import GoalsService
 from services.goals.settings import GoalsSettings
@@ -34,7 +34,7 @@ def create_app(settings: GoalsSettings | None = None, db=None):
     streams = CachedStreams(Streams(EventStore(db)), settings.stream_cache_size)
     app.extensions["goals_service"] = GoalsService(streams, ReadModel(db))
     api.spec.options["security"] = [BEARER]
-    for module in (goals, milestones, status, events, sessions, sharing):
+    for module in (goals, milestones, status, events, sessions, sharing, fhir):
         api.register_blueprint(module.blp)
     on_first_request(app, lambda: indexes.ensure(db, DECLARED))
     return app

@@ -15,6 +15,9 @@ command is not decided again, it answers the state that commit left (`applied`).
 The listing read model is written after the append, and every listing first
 writes what a worker that died in between left out (`_listing_caught_up`).
 
+A client's record (`client_record`, the FHIR export's one read) is every goal of the
+client, each folded from its stream, and every session, from the listing read model.
+
 A client's sharing with partners is a stream of its own per clinic and client
 (store/streams.py `sharing_stream_id`), always decided on a fresh load; no read
 model shows it, a GET folds the stream.
@@ -30,7 +33,8 @@ from services.goals.domain import goal_creation
 from services.goals.domain import session as sessions
 from services.goals.domain import sharing
 from services.goals.domain.rules import valid_id
-from services.goals.domain.errors import GoalNotFound, SessionNotFound, StaleVersion, UnknownGoalOfClient
+from services.goals.domain.errors import ClientNotFound, GoalNotFound, SessionNotFound, StaleVersion
+from services.goals.domain.errors import UnknownGoalOfClient
 from services.goals.store.streams import Stream, sharing_stream_id
 from shared.contract.events import GoalCreated, SessionLogged
 from shared.domain.errors import DomainError
@@ -47,6 +51,14 @@ class Actor:
     correlation_id: str | None = None
     request: Request | None = None   # the request's Idempotency-Key (api/idempotency.py)
     applied: Stream | None = None    # what the store holds of a request with that key: the stream it left
+
+
+@dataclass(frozen=True)
+class ClientRecord:
+    """What the clinic holds of a client: their goals (current state, newest first) and sessions (latest first)."""
+    client_id: str
+    goals: tuple[goals.Goal, ...]
+    sessions: tuple[SessionLogged, ...]
 
 
 def _with_clinician(actor: Actor, command: dict) -> dict:
@@ -213,6 +225,19 @@ class GoalsService:
                 goal = None
             if goal is None or goal.client_id != logged.client_id:
                 raise UnknownGoalOfClient(f"goals[{index}].goal_id", "a goal of this client")
+
+    # --- a client's record (right of access) ----------------------------------------
+
+    def client_record(self, actor: Actor, client_id: str) -> ClientRecord:
+        """Every goal and session of the client in the actor's clinic; ClientNotFound when there is none."""
+        client_id = valid_id(client_id, "client_id")
+        self._listing_caught_up(actor.clinic_id)
+        goal_ids = self.read_model.clients_goal_ids(actor.clinic_id, client_id)
+        held = tuple(self._goal(self._goal_stream(actor, goal_id, fresh=True)) for goal_id in goal_ids)
+        logged = tuple(self.read_model.clients_sessions(actor.clinic_id, client_id))
+        if not held and not logged:
+            raise ClientNotFound(detail="a client with goals or sessions in this clinic")
+        return ClientRecord(client_id, held, logged)
 
     # --- sharing with partners ---------------------------------------------------
 

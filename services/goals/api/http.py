@@ -69,9 +69,10 @@ def merge_patch(blp: Blueprint, body, answer):
                   blp.doc(requestBody={"content": {JSON: {"schema": body}}}))
 
 
-def reader(blp: Blueprint, answer):
-    """A GET of one resource: staff only, no query parameters, `answer` out with its ETag."""
-    return _stack(staff_only, no_query(blp), _answers(blp, (401, 403, 404)), blp.response(200, answer, headers=ETAG))
+def reader(blp: Blueprint, answer, content_type: str | None = None, headers: dict | None = ETAG):
+    """A GET of one resource: staff only, no query parameters, `answer` out (JSON, or `content_type`), `headers`."""
+    return _stack(staff_only, no_query(blp), _answers(blp, (401, 403, 404)),
+                  blp.response(200, answer, headers=headers, content_type=content_type))
 
 
 def listing(blp: Blueprint, parameters, page):

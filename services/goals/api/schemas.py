@@ -256,3 +256,62 @@ class GoalEvents(Schema):
     goal_id = fields.String(required=True)
     version = fields.Integer(required=True)
     events = fields.List(fields.Nested(CloudEvent), required=True)
+
+
+# --- FHIR R4 (docs/fhir.md): the shape the OpenAPI document states; the views answer domain/fhir.py's resources -----
+
+
+class FhirCoding(Schema):
+    system = fields.String(required=True)
+    code = fields.String(required=True)
+    display = fields.String(required=True)
+
+
+class FhirCodeableConcept(Schema):
+    coding = fields.List(fields.Nested(FhirCoding))
+    text = fields.String(required=True)
+
+
+class FhirReference(Schema):
+    reference = fields.String(metadata={"example": "Patient/client-42"})
+    type = fields.String(metadata={"description": "Patient, when the client's id is no FHIR id"})
+    identifier = fields.Dict(metadata={"description": "The client's id, when it is no FHIR id"})
+
+
+class FhirGoalTarget(Schema):
+    id = fields.String(metadata={"description": "A milestone's id"})
+    measure = fields.Nested(FhirCodeableConcept)
+    detailQuantity = fields.Dict()
+    detailInteger = fields.Integer()
+    detailBoolean = fields.Boolean()
+    dueDate = fields.String(metadata={"format": "date"})
+    extension = fields.List(fields.Dict(), metadata={"description": "When a milestone was reached"})
+
+
+class FhirGoal(Schema):
+    """A FHIR R4 Goal (application/fhir+json)."""
+    resourceType = _choice(("Goal",), required=True)
+    id = fields.String(required=True)
+    meta = fields.Dict(required=True, metadata={"description": "versionId: the goal's version"})
+    lifecycleStatus = _choice(v.LIFECYCLE_STATUSES, required=True)
+    achievementStatus = fields.Nested(FhirCodeableConcept, required=True)
+    category = fields.List(fields.Nested(FhirCodeableConcept), required=True)
+    priority = fields.Nested(FhirCodeableConcept, required=True)
+    description = fields.Dict(required=True, metadata={"description": "text: the goal's title"})
+    subject = fields.Nested(FhirReference, required=True)
+    startDate = fields.String(metadata={"format": "date"})
+    target = fields.List(fields.Nested(FhirGoalTarget))
+    note = fields.List(fields.Dict(), metadata={"description": "Description, the measure's baseline, GAS levels"})
+
+
+class FhirBundleEntry(Schema):
+    fullUrl = fields.String(required=True)
+    resource = fields.Dict(required=True, metadata={"description": "A Goal, an Encounter or an Observation"})
+
+
+class FhirBundle(Schema):
+    """A FHIR R4 Bundle of type collection (application/fhir+json)."""
+    resourceType = _choice(("Bundle",), required=True)
+    type = _choice(("collection",), required=True)
+    timestamp = fields.String(required=True, metadata={"format": "date-time"})
+    entry = fields.List(fields.Nested(FhirBundleEntry), required=True)

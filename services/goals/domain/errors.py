@@ -173,6 +173,12 @@ class SessionNotFound(DomainError):
     field = "session_id"
 
 
+class ClientNotFound(DomainError):
+    kind = "not-found"
+    code = "client-not-found"
+    field = "client_id"
+
+
 class UnknownMilestone(DomainError):
     kind = "not-found"
     code = "unknown-milestone"

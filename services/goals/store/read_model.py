@@ -12,6 +12,9 @@ clinic's unlisted commits left out (a worker that died between the two steps;
 see GoalsService). `python -m services.goals.rebuild` derives them again from
 the stored commits (to change the documents' shape, drop the collections first).
 
+A client's record (the FHIR export) reads the client's goals and sessions with the listing's
+query and index, a batch of EXPORT_BATCH documents at a time.
+
 A session's document also lists the goals it rated (`rated_goals`, not shown in
 listings): whether any session rated a goal is one indexed lookup (its GAS levels
 are frozen from then on).
@@ -25,6 +28,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared.contract import codec
+from shared.contract.events import SessionLogged
 from shared.store import indexes
 from shared.store.indexes import Query
 
@@ -38,6 +42,7 @@ FILTERS = {GOAL_INDEX: (("clinic_id",), ("clinic_id", "client_id"), ("clinic_id"
                         ("clinic_id", "client_id", "lifecycle_status")),
            SESSION_INDEX: (("clinic_id",), ("clinic_id", "client_id"))}
 RATED = ("clinic_id", "rated_goals")
+EXPORT_BATCH = 100
 
 
 def _newest_first(collection: str) -> list[tuple[str, int]]:
@@ -102,6 +107,18 @@ class ReadModel:
         return _page(self.sessions, _matching(clinic_id, client_id=client_id), page, page_size, hidden)
 
 
+    def clients_goal_ids(self, clinic_id: str, client_id: str) -> list[str]:
+        """The ids of every goal of the client, newest first."""
+        return [doc["goal_id"] for doc in _every(self.goals, _matching(clinic_id, client_id=client_id),
+                                                  {"goal_id": 1, "_id": 0})]
+
+    def clients_sessions(self, clinic_id: str, client_id: str) -> list[SessionLogged]:
+        """Every session of the client, latest first."""
+        hidden = {**INTERNAL, "rated_goals": 0, "version": 0}
+        return [codec.from_data(SessionLogged, doc)
+                for doc in _every(self.sessions, _matching(clinic_id, client_id=client_id), hidden)]
+
+
 def _record(collection, clinic_id: str, doc_id: str, version: int, fields: dict) -> None:
     document = {**fields, "clinic_id": clinic_id, "version": version}
     try:
@@ -115,6 +132,11 @@ def _record(collection, clinic_id: str, doc_id: str, version: int, fields: dict)
 
 def _matching(clinic_id: str, **optional) -> dict:
     return {"clinic_id": clinic_id, **{name: value for name, value in optional.items() if value is not None}}
+
+
+def _every(collection, query: dict, fields: dict) -> list[dict]:
+    """Every matching document in the listing's order, fetched EXPORT_BATCH at a time (one indexed query)."""
+    return list(collection.find(query, fields).sort(_newest_first(collection.name)).batch_size(EXPORT_BATCH))
 
 
 def _page(collection, query: dict, page: int, page_size: int, hidden: dict) -> dict:

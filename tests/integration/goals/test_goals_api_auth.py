@@ -22,6 +22,8 @@ OPERATIONS = [
     ("post", "/v1/sessions"),
     ("get", "/v1/sessions"),
     ("get", "/v1/sessions/s-1"),
+    ("get", "/v1/fhir/Goal/g-1"),
+    ("get", "/v1/clients/c-1/export"),
 ]
 
 

@@ -14,7 +14,7 @@ CONFLICTS = {
     errors.GoalClosed, errors.InvalidStatusTransition, errors.MilestoneAlreadyReached,
     errors.DuplicateMilestone, errors.GasLevelsFrozen,
 }
-NOT_FOUND = {errors.GoalNotFound, errors.SessionNotFound, errors.UnknownMilestone}
+NOT_FOUND = {errors.GoalNotFound, errors.SessionNotFound, errors.UnknownMilestone, errors.ClientNotFound}
 
 
 @pytest.mark.parametrize("error", ALL_ERRORS, ids=lambda cls: cls.__name__)
