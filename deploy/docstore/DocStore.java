@@ -56,6 +56,9 @@ import de.bwaldvogel.mongo.bson.MinKey;
  *   <li>{@code find} and {@code aggregate} answer copies of the documents taken under the
  *       collection's lock. The library hands out the stored documents themselves, so a
  *       concurrent update could change a document after it matched the filter.</li>
+ *   <li>The memory backend keeps each document as its BSON bytes, decoded on read and encoded on
+ *       write, not as the library's tree of maps: at 100,000 goals 3.7 GB of heap instead of 9.2,
+ *       and one object without references per document for the collector ({@link IndexedMemoryCollection}).</li>
  *   <li>It reports wire version 9 (MongoDB 4.4), which current pymongo requires.</li>
  *   <li>{@code --backend h2 --file F} is durable: every write command is committed to the
  *       file before it is acknowledged, so acknowledged writes survive {@code kill -9}.</li>
@@ -350,7 +353,8 @@ public final class DocStore {
      * about 1.5 million documents: as trees they filled a 10g heap with hundreds of millions of
      * small objects, and every young collection of G1 scanned the references among them (547
      * pauses of 0.57 s on average in one 90 s growth run on two cores); as bytes each document is
-     * one object with no references and about a tenth of the size. Reads answer fresh documents,
+     * one object with no references (3.7 GB of old generation at 100,000
+     * goals, indexes included, against 9.2 GB). Reads answer fresh documents,
      * so no reader ever holds a stored one. The library's own fields stay empty: every method
      * that touches them is overridden here.
      */

@@ -106,7 +106,6 @@ class ReadModel:
         hidden = {**INTERNAL, "rated_goals": 0}
         return _page(self.sessions, _matching(clinic_id, client_id=client_id), page, page_size, hidden)
 
-
     def clients_goal_ids(self, clinic_id: str, client_id: str) -> list[str]:
         """The ids of every goal of the client, newest first."""
         return [doc["goal_id"] for doc in _every(self.goals, _matching(clinic_id, client_id=client_id),
